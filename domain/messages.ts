@@ -1,0 +1,43 @@
+// Every user-facing text of the product, in the exact Japanese of the manual
+// (SPEC §3). Code elsewhere refers to these by their stable code, never by text.
+
+/** Errors shown on the portal (R3, R4, R5, R9/R10 mail sends). */
+export const userErrorMessages = {
+  NO_LINES_SELECTED: "ユーザが1件も選択されていません。",
+  TOO_MANY_LINES: "選択できるユーザは200件までです。",
+  CANCELLED_LINE_SELECTED: "ご利用いただけない契約の対象者が選択されています。",
+  OUTSIDE_ACCEPTANCE_HOURS: "ただいまの時間帯はあんしんバックアップを利用できません。",
+  CONFLICT: "ただいま受付できません。しばらく経ってから再度お試しください。",
+} as const;
+
+export type UserErrorCode = keyof typeof userErrorMessages;
+
+/** What the device apps show when a feature is restricted (R12). */
+export const appErrorMessages = {
+  "2105": "お使いの回線契約をご確認ください。2105",
+  RESTRICTED: "管理者によりご利用を制限されています。",
+  MIGRATION_RESTRICTED: "電話帳ダウンロードを中止しました。管理者によりご利用を制限されています。",
+  "2104":
+    "本機能は、機種変更をおこなってから60日間だけ使える機能です。お客様のご利用可能期間がすでに終了したためご利用できません。(エラーコード2104)",
+} as const;
+
+export type AppErrorCode = keyof typeof appErrorMessages;
+
+/** Notes, confirmations and warnings shown on the portal's screens. */
+export const screenTexts = {
+  GROUP_WITH_3G_NOT_SELECTABLE:
+    "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",
+  APP_DOWNLOAD_MAIL_CONFIRM: "アプリダウンロード依頼メールを送信します。よろしいですか？",
+  PASSWORD_NOTICE_CONFIRM: "My SoftBankパスワード通知をします。よろしいですか?",
+  /** R14: shown at 確認 when migration is allowed on a shared-phonebook line. */
+  SHARED_PHONEBOOK_CAUTION: [
+    "「あんしんバックアップ」アプリの電話帳移行機能および「連絡先コピー」アプリの携帯電話から連絡先移行機能と「共有電話帳」サービスを併用する場合は、以下の点にご注意ください。",
+    "① 電話帳移行機能を利用して端末に移行した電話帳データは、共有電話帳では編集できません。",
+    "② 電話帳移行機能と共有電話帳を利用して端末に電話帳データを保存すると、端末の画面上で電話帳データが二重登録になることがあります。",
+  ].join("\n"),
+} as const;
+
+/** 「対象回線 : N件」 under the mail confirmations (R9). */
+export function targetLineCount(n: number): string {
+  return `対象回線 : ${n}件`;
+}

@@ -1,0 +1,148 @@
+// Writes a generated account (groups, administrators, carrier roster, listed
+// lines) in bulk. Shared by the demo data and the large benchmark accounts.
+import { hashPassword } from "../../domain/auth/password.ts";
+import { defaultPermissions } from "../../domain/rules/defaults.ts";
+import { eligibility } from "../../domain/rules/eligibility.ts";
+import { type CalendarDate, toDateOnly } from "../../domain/time.ts";
+import type { Prisma, PrismaClient } from "../generated/client/client.ts";
+import type {
+  AdminRole,
+  ContractStatus,
+  DeviceKind,
+  LineChangeKind,
+} from "../generated/client/enums.ts";
+
+export interface SeedLine {
+  phoneNumber: string;
+  name: string;
+  nameKana: string;
+  affiliation: string;
+  mailAddress: string;
+  deviceKind: DeviceKind;
+  contractStatus: ContractStatus;
+  contractedOn: CalendarDate;
+  changeKind: LineChangeKind;
+  changedAt: Date;
+  appPreinstalled: boolean;
+  sharedPhonebook: boolean;
+  upgradedFrom3gOn: CalendarDate | null;
+  groupName: string | null;
+  password: string;
+}
+
+export interface SeedAdmin {
+  loginId: string;
+  name: string;
+  role: AdminRole;
+  /** For GROUP administrators: the groups they may see. */
+  groupNames?: string[];
+}
+
+export interface SeedAccount {
+  name: string;
+  carrierCustomerCode: string;
+  portalIdIssuedAt: Date;
+  groupNames: string[];
+  admins: SeedAdmin[];
+  /** The carrier's roster; the lines eligible now (R8) are also listed. */
+  lines: SeedLine[];
+}
+
+type Tx = Prisma.TransactionClient | PrismaClient;
+
+const BATCH = 1000;
+
+export async function writeAccount(
+  db: Tx,
+  seed: SeedAccount,
+  options: { password: string; now: Date },
+): Promise<{ accountId: string; listed: number; rosterOnly: number }> {
+  const account = await db.account.create({
+    data: {
+      name: seed.name,
+      carrierCustomerCode: seed.carrierCustomerCode,
+      portalIdIssuedAt: seed.portalIdIssuedAt,
+      createdAt: options.now,
+    },
+  });
+  await db.group.createMany({
+    data: seed.groupNames.map((name) => ({ accountId: account.id, name })),
+  });
+  const groups = await db.group.findMany({ where: { accountId: account.id } });
+  const groupId = new Map(groups.map((g) => [g.name, g.id]));
+
+  for (const admin of seed.admins) {
+    await db.administrator.create({
+      data: {
+        accountId: account.id,
+        loginId: admin.loginId,
+        name: admin.name,
+        role: admin.role,
+        passwordHash: await hashPassword(options.password),
+        groupScopes: {
+          create: (admin.groupNames ?? []).map((name) => ({ groupId: mustGet(groupId, name) })),
+        },
+      },
+    });
+  }
+
+  const portal = { portalIdIssuedAt: seed.portalIdIssuedAt, lastManualRefreshAt: null };
+  let listed = 0;
+  for (let start = 0; start < seed.lines.length; start += BATCH) {
+    const batch = seed.lines.slice(start, start + BATCH);
+    const roster = batch.map((line) => ({
+      line,
+      flags: defaultPermissions(line.contractedOn),
+    }));
+    await db.carrierLine.createMany({
+      data: roster.map(({ line, flags }) => ({
+        phoneNumber: line.phoneNumber,
+        customerCode: seed.carrierCustomerCode,
+        name: line.name,
+        nameKana: line.nameKana,
+        affiliation: line.affiliation,
+        mailAddress: line.mailAddress,
+        deviceKind: line.deviceKind,
+        contractStatus: line.contractStatus,
+        contractedOn: toDateOnly(line.contractedOn),
+        changeKind: line.changeKind,
+        changedAt: line.changedAt,
+        appPreinstalled: line.appPreinstalled,
+        sharedPhonebook: line.sharedPhonebook,
+        upgradedFrom3gOn: line.upgradedFrom3gOn ? toDateOnly(line.upgradedFrom3gOn) : null,
+        mySoftbankPassword: line.password,
+        ...flags,
+      })),
+    });
+    const eligible = roster.filter(({ line }) => eligibility(line, portal, options.now).eligible);
+    listed += eligible.length;
+    await db.line.createMany({
+      data: eligible.map(({ line, flags }) => ({
+        accountId: account.id,
+        groupId: line.groupName ? mustGet(groupId, line.groupName) : null,
+        phoneNumber: line.phoneNumber,
+        name: line.name,
+        nameKana: line.nameKana,
+        affiliation: line.affiliation,
+        mailAddress: line.mailAddress,
+        deviceKind: line.deviceKind,
+        contractStatus: line.contractStatus,
+        contractedOn: toDateOnly(line.contractedOn),
+        changeKind: line.changeKind,
+        changedAt: line.changedAt,
+        listedAt: options.now,
+        appPreinstalled: line.appPreinstalled,
+        sharedPhonebook: line.sharedPhonebook,
+        upgradedFrom3gOn: line.upgradedFrom3gOn ? toDateOnly(line.upgradedFrom3gOn) : null,
+        ...flags,
+      })),
+    });
+  }
+  return { accountId: account.id, listed, rosterOnly: seed.lines.length - listed };
+}
+
+function mustGet<K, V>(map: Map<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`seed refers to unknown group ${String(key)}`);
+  return value;
+}

@@ -1,0 +1,69 @@
+// Everything the process reads from its environment, in one place (SPEC §6).
+import path from "node:path";
+import { z } from "zod";
+
+const timeRange = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
+const latency = /^\d+(-\d+)?$/;
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  REDIS_URL: z.string().url().optional(),
+  SMTP_URL: z.string().url().optional(),
+  CARRIER_URL: z.string().url().optional(),
+  ACCEPTANCE_HOURS: z.string().regex(timeRange, "expected HH:MM-HH:MM").default("09:00-23:00"),
+  FAKE_NOW: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date-time")
+    .optional(),
+  CARRIER_LATENCY_MS: z.string().regex(latency, "expected N or MIN-MAX").default("200-1200"),
+  CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
+  DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL when set; otherwise PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  smtpUrl?: string;
+  carrierUrl?: string;
+  acceptanceHours: string;
+  fakeNow?: string;
+  carrierLatencyMs: { min: number; max: number };
+  carrierFailureRate: number;
+  demoPassword: string;
+  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as they do for most twelve-factor apps.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const [min, max = min] = e.CARRIER_LATENCY_MS.split("-").map(Number) as [number, number?];
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    carrierUrl: e.CARRIER_URL,
+    acceptanceHours: e.ACCEPTANCE_HOURS,
+    fakeNow: e.FAKE_NOW,
+    carrierLatencyMs: { min: Math.min(min, max), max: Math.max(min, max) },
+    carrierFailureRate: e.CARRIER_FAILURE_RATE,
+    demoPassword: e.DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,56 @@
+// Opens the database: PGlite (Postgres compiled to WASM, file-backed) by
+// default, real PostgreSQL when DATABASE_URL is set. Both go through a Prisma
+// driver adapter, so the rest of the code cannot tell them apart.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../prisma/generated/client/client.ts";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** The adapter factory, for the schema engine (migrations). */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; ignored when databaseUrl is set. "memory://" for a throwaway one. */
+  dataDir: string;
+  /** Wraps the client, e.g. to record SQL statements in tests. */
+  prismaOptions?: Omit<ConstructorParameters<typeof PrismaClient>[0], "adapter">;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
+    const prisma = new PrismaClient({ ...options.prismaOptions, adapter: adapterFactory });
+    return {
+      prisma,
+      kind: "postgres",
+      adapterFactory,
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const inMemory = options.dataDir.startsWith("memory://");
+  // PGlite needs its directory to exist before it opens it.
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  const pg = await PGlite.create(inMemory ? undefined : options.dataDir);
+  const adapterFactory = new PrismaPGlite(pg);
+  const prisma = new PrismaClient({ ...options.prismaOptions, adapter: adapterFactory });
+  return {
+    prisma,
+    kind: "pglite",
+    adapterFactory,
+    // An open PGlite keeps the process alive; close it explicitly.
+    close: async () => {
+      await prisma.$disconnect();
+      await pg.close();
+    },
+  };
+}
