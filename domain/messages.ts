@@ -25,8 +25,7 @@ export type AppErrorCode = keyof typeof appErrorMessages;
 
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
-  GROUP_WITH_3G_NOT_SELECTABLE:
-    "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",
+  GROUP_WITH_3G_NOT_SELECTABLE: "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",
   APP_DOWNLOAD_MAIL_CONFIRM: "アプリダウンロード依頼メールを送信します。よろしいですか？",
   PASSWORD_NOTICE_CONFIRM: "My SoftBankパスワード通知をします。よろしいですか?",
   /** R14: shown at 確認 when migration is allowed on a shared-phonebook line. */

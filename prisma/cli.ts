@@ -3,7 +3,7 @@
 //   npm run db:diff -- NAME         write a migration from changes to schema.prisma
 //   npm run db:seed                 demo data, if the database is empty
 //   npm run db:seed -- --lines N    add a large generated account (benchmarks)
-import { mkdir, writeFile, access } from "node:fs/promises";
+import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createClock } from "../domain/clock.ts";
@@ -38,9 +38,7 @@ async function diff(name: string | undefined) {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "migration.sql"), sql);
   const lock = path.join(migrationsDir, "migration_lock.toml");
-  await access(lock).catch(() =>
-    writeFile(lock, '# Written by npm run db:diff\nprovider = "postgresql"\n'),
-  );
+  await access(lock).catch(() => writeFile(lock, '# Written by npm run db:diff\nprovider = "postgresql"\n'));
   console.log(`Wrote ${path.relative(process.cwd(), dir)}/migration.sql`);
 }
 
@@ -61,7 +59,9 @@ async function seed(args: string[]) {
       const started = performance.now();
       const result = await seedLargeAccount(db.prisma, { lines, code, password: config.demoPassword, now });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`Seeded ${result.listed} lines into account ${result.accountId} (login Bench-${code}@admin) in ${seconds} s`);
+      console.log(
+        `Seeded ${result.listed} lines into account ${result.accountId} (login Bench-${code}@admin) in ${seconds} s`,
+      );
     } else {
       const seeded = await seedDemoIfEmpty(db.prisma, { password: config.demoPassword, now });
       console.log(seeded ? "Demo data written." : "Database is not empty; demo data left alone.");

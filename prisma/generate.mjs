@@ -2,8 +2,8 @@
 // schema engine. Generation itself never calls the engine, but the CLI insists
 // the binary exists, so we point it at a file that does (this script).
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const cli = require.resolve("prisma/build/index.js");

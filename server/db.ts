@@ -22,14 +22,12 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; ignored when databaseUrl is set. "memory://" for a throwaway one. */
   dataDir: string;
-  /** Wraps the client, e.g. to record SQL statements in tests. */
-  prismaOptions?: Omit<ConstructorParameters<typeof PrismaClient>[0], "adapter">;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
-    const prisma = new PrismaClient({ ...options.prismaOptions, adapter: adapterFactory });
+    const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       prisma,
       kind: "postgres",
@@ -42,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pg = await PGlite.create(inMemory ? undefined : options.dataDir);
   const adapterFactory = new PrismaPGlite(pg);
-  const prisma = new PrismaClient({ ...options.prismaOptions, adapter: adapterFactory });
+  const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     prisma,
     kind: "pglite",

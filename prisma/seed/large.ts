@@ -1,5 +1,5 @@
 // Large accounts for benchmarks: `npm run db:seed -- --lines 100000`.
-import { addDays, jstDate, jstInstant } from "../../domain/time.ts";
+import { addDays, daysBetween, jstDate, jstInstant } from "../../domain/time.ts";
 import type { PrismaClient } from "../generated/client/client.ts";
 import {
   mailAddressFor,
@@ -29,7 +29,7 @@ export async function seedLargeAccount(prisma: PrismaClient, options: LargeAccou
   const lines = Array.from({ length: options.lines }, (_, i): SeedLine => {
     const deviceKind = serviceDeviceKind(rng);
     const phone = phoneNumber(base + i, 2);
-    const contractedOn = addDays("2012-01-01", rng.int(0, 4000));
+    const contractedOn = addDays("2012-01-01", rng.int(0, Math.min(4000, daysBetween("2012-01-01", today))));
     return {
       phoneNumber: phone,
       ...personName(rng),
@@ -37,7 +37,7 @@ export async function seedLargeAccount(prisma: PrismaClient, options: LargeAccou
       mailAddress: mailAddressFor(phone, deviceKind),
       deviceKind,
       contractStatus: i % 100 === 7 ? "CANCELLED" : "ACTIVE",
-      contractedOn: contractedOn < today ? contractedOn : today,
+      contractedOn,
       changeKind: "EXISTING",
       changedAt: jstInstant(contractedOn),
       appPreinstalled: rng.chance(0.1),

@@ -5,12 +5,7 @@ import { defaultPermissions } from "../../domain/rules/defaults.ts";
 import { eligibility } from "../../domain/rules/eligibility.ts";
 import { type CalendarDate, toDateOnly } from "../../domain/time.ts";
 import type { Prisma, PrismaClient } from "../generated/client/client.ts";
-import type {
-  AdminRole,
-  ContractStatus,
-  DeviceKind,
-  LineChangeKind,
-} from "../generated/client/enums.ts";
+import type { AdminRole, ContractStatus, DeviceKind, LineChangeKind } from "../generated/client/enums.ts";
 
 export interface SeedLine {
   phoneNumber: string;

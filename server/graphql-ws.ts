@@ -1,0 +1,57 @@
+// graphql-ws (graphql-transport-ws) on the same HTTP server and path as HTTP
+// GraphQL. Every operation goes through yoga.getEnveloped, so WebSocket and
+// HTTP share one plugin chain: context, limits, auth and error masking.
+import type { Server } from "node:http";
+import type { ExecutionArgs } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { YogaServerInstance } from "graphql-yoga";
+import { WebSocketServer } from "ws";
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export function attachGraphqlWs(
+  server: Server,
+  // biome-ignore lint/suspicious/noExplicitAny: yoga's context generics are not needed here
+  yoga: YogaServerInstance<any, any>,
+  path: string,
+) {
+  const wss = new WebSocketServer({ server, path });
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams,
+        });
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+  return {
+    wss,
+    /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
