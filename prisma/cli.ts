@@ -82,7 +82,12 @@ if (!run) {
   console.error("Usage: tsx prisma/cli.ts migrate | diff NAME | seed [--lines N] [--code X]");
   process.exit(2);
 }
-run().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+// Exit explicitly: the WASM schema engine leaves a timer that would hold the
+// process open for seconds after the work is done.
+run().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,11 +1,13 @@
 // Writes a generated account (groups, administrators, carrier roster, listed
 // lines) in bulk. Shared by the demo data and the large benchmark accounts.
+import { randomUUID } from "node:crypto";
 import { hashPassword } from "../../domain/auth/password.ts";
 import { defaultPermissions } from "../../domain/rules/defaults.ts";
 import { eligibility } from "../../domain/rules/eligibility.ts";
-import { type CalendarDate, toDateOnly } from "../../domain/time.ts";
+import type { CalendarDate } from "../../domain/time.ts";
 import type { Prisma, PrismaClient } from "../generated/client/client.ts";
 import type { AdminRole, ContractStatus, DeviceKind, LineChangeKind } from "../generated/client/enums.ts";
+import { bulkInsert } from "./bulk.ts";
 
 export interface SeedLine {
   phoneNumber: string;
@@ -45,7 +47,7 @@ export interface SeedAccount {
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
-const BATCH = 1000;
+const BATCH = 2000;
 
 export async function writeAccount(
   db: Tx,
@@ -89,51 +91,54 @@ export async function writeAccount(
       line,
       flags: defaultPermissions(line.contractedOn),
     }));
-    await db.carrierLine.createMany({
-      data: roster.map(({ line, flags }) => ({
+    // Calendar dates go in as YYYY-MM-DD text; instants as ISO strings (UTC).
+    await bulkInsert(
+      db,
+      "CarrierLine",
+      roster.map(({ line, flags }) => ({
         phoneNumber: line.phoneNumber,
         customerCode: seed.carrierCustomerCode,
-        name: line.name,
-        nameKana: line.nameKana,
-        affiliation: line.affiliation,
-        mailAddress: line.mailAddress,
-        deviceKind: line.deviceKind,
-        contractStatus: line.contractStatus,
-        contractedOn: toDateOnly(line.contractedOn),
-        changeKind: line.changeKind,
-        changedAt: line.changedAt,
-        appPreinstalled: line.appPreinstalled,
-        sharedPhonebook: line.sharedPhonebook,
-        upgradedFrom3gOn: line.upgradedFrom3gOn ? toDateOnly(line.upgradedFrom3gOn) : null,
+        ...lineFacts(line),
         mySoftbankPassword: line.password,
         ...flags,
       })),
-    });
+    );
     const eligible = roster.filter(({ line }) => eligibility(line, portal, options.now).eligible);
     listed += eligible.length;
-    await db.line.createMany({
-      data: eligible.map(({ line, flags }) => ({
+    await bulkInsert(
+      db,
+      "Line",
+      eligible.map(({ line, flags }) => ({
+        id: randomUUID(),
         accountId: account.id,
         groupId: line.groupName ? mustGet(groupId, line.groupName) : null,
         phoneNumber: line.phoneNumber,
-        name: line.name,
-        nameKana: line.nameKana,
-        affiliation: line.affiliation,
-        mailAddress: line.mailAddress,
-        deviceKind: line.deviceKind,
-        contractStatus: line.contractStatus,
-        contractedOn: toDateOnly(line.contractedOn),
-        changeKind: line.changeKind,
-        changedAt: line.changedAt,
+        ...lineFacts(line),
         listedAt: options.now,
-        appPreinstalled: line.appPreinstalled,
-        sharedPhonebook: line.sharedPhonebook,
-        upgradedFrom3gOn: line.upgradedFrom3gOn ? toDateOnly(line.upgradedFrom3gOn) : null,
+        updatedAt: options.now,
         ...flags,
       })),
-    });
+    );
   }
   return { accountId: account.id, listed, rosterOnly: seed.lines.length - listed };
+}
+
+/** The columns CarrierLine and Line share. */
+function lineFacts(line: SeedLine) {
+  return {
+    name: line.name,
+    nameKana: line.nameKana,
+    affiliation: line.affiliation,
+    mailAddress: line.mailAddress,
+    deviceKind: line.deviceKind,
+    contractStatus: line.contractStatus,
+    contractedOn: line.contractedOn,
+    changeKind: line.changeKind,
+    changedAt: line.changedAt,
+    appPreinstalled: line.appPreinstalled,
+    sharedPhonebook: line.sharedPhonebook,
+    upgradedFrom3gOn: line.upgradedFrom3gOn,
+  };
 }
 
 function mustGet<K, V>(map: Map<K, V>, key: K): V {

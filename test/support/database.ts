@@ -1,0 +1,43 @@
+// A fresh, migrated database for one test file: in-memory PGlite by default,
+// or a new database on the PostgreSQL server named by TEST_DATABASE_URL (CI
+// runs the database tests once more that way, so both adapters are proven).
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { applyMigrations } from "../../prisma/migrate.ts";
+import { type Database, openDatabase } from "../../server/db.ts";
+
+export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  let database: Database;
+  let drop = async () => {};
+  if (serverUrl) {
+    const name = `test_${randomUUID().replaceAll("-", "")}`;
+    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    database = await openDatabase({ databaseUrl: url.toString(), dataDir: "" });
+    drop = () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } else {
+    database = await openDatabase({ dataDir: "memory://" });
+  }
+  if (options.migrate ?? true) await applyMigrations(database.adapterFactory);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+async function adminQuery(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
