@@ -57,15 +57,30 @@ async function withEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = await readFile(schemaPath, "utf8");
+  // engine.free() does not close the connections the engine opened; with
+  // PostgreSQL an open one keeps the migration advisory lock and a pool timer
+  // alive. Track them and dispose of them ourselves.
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: async () => remember(await adapterFactory.connect()),
+    connectToShadowDb: async () => remember(await adapterFactory.connectToShadowDb()),
+  };
+  function remember<T extends { dispose(): Promise<void> }>(adapter: T): T {
+    opened.push(adapter);
+    return adapter;
+  }
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
     (message: string) => log(message),
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+    bindMigrationAwareSqlAdapterFactory(tracked),
   );
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => {})));
   }
 }
 

@@ -1,9 +1,9 @@
 // SPEC §6: the demo data written on first start.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../domain/auth/password.ts";
 import { defaultPermissions } from "../../domain/rules/defaults.ts";
 import { addDays, fromDateOnly, jstDate } from "../../domain/time.ts";
 import { DEMO_ACCOUNT, OTHER_ACCOUNT, seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import { verifyPassword } from "../../domain/auth/password.ts";
 import type { Database } from "../../server/db.ts";
 import { createTestDatabase } from "../support/database.ts";
 
@@ -49,9 +49,15 @@ describe("demo data", () => {
     expect(kinds.map((k) => k.deviceKind).sort()).toEqual(
       ["FEATURE_PHONE_3G", "FEATURE_PHONE_4G", "IPHONE", "SMARTPHONE", "WINDOWS10_MOBILE"].sort(),
     );
-    expect(await db.prisma.line.count({ where: { accountId: demoId, contractStatus: "CANCELLED" } })).toBeGreaterThan(0);
-    expect(await db.prisma.line.count({ where: { accountId: demoId, sharedPhonebook: true } })).toBeGreaterThan(0);
-    expect(await db.prisma.line.count({ where: { accountId: demoId, appPreinstalled: true } })).toBeGreaterThan(0);
+    expect(
+      await db.prisma.line.count({ where: { accountId: demoId, contractStatus: "CANCELLED" } }),
+    ).toBeGreaterThan(0);
+    expect(
+      await db.prisma.line.count({ where: { accountId: demoId, sharedPhonebook: true } }),
+    ).toBeGreaterThan(0);
+    expect(
+      await db.prisma.line.count({ where: { accountId: demoId, appPreinstalled: true } }),
+    ).toBeGreaterThan(0);
   });
 
   it("has contract dates on both sides of 2017-05-10, every line at its R1 defaults", async () => {
@@ -74,7 +80,9 @@ describe("demo data", () => {
       orderBy: { upgradedFrom3gOn: "asc" },
     });
     expect(upgraded).toHaveLength(2);
-    expect(upgraded.every((l) => l.deviceKind === "FEATURE_PHONE_4G" && l.contractStatus === "ACTIVE")).toBe(true);
+    expect(upgraded.every((l) => l.deviceKind === "FEATURE_PHONE_4G" && l.contractStatus === "ACTIVE")).toBe(
+      true,
+    );
     const [longAgo, recent] = upgraded.map((l) => fromDateOnly(l.upgradedFrom3gOn as Date));
     expect(longAgo! < addDays(today, -60)).toBe(true);
     expect(recent! > addDays(today, -60)).toBe(true);
@@ -94,7 +102,12 @@ describe("demo data", () => {
     const unlisted = await db.prisma.carrierLine.findMany({
       where: { phoneNumber: { in: roster.map((r) => r.phoneNumber).filter((p) => !listed.has(p)) } },
     });
-    expect(unlisted.map((l) => l.changeKind).sort()).toEqual(["MNP_PORT_IN", "NEW_LINE", "NEW_LINE", "NEW_LINE"]);
+    expect(unlisted.map((l) => l.changeKind).sort()).toEqual([
+      "MNP_PORT_IN",
+      "NEW_LINE",
+      "NEW_LINE",
+      "NEW_LINE",
+    ]);
     expect(unlisted.filter((l) => fromDateOnly(l.contractedOn) === today)).toHaveLength(3);
     expect(unlisted.filter((l) => fromDateOnly(l.contractedOn) > today)).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type PortalAccount, type RosterEntry, eligibility } from "../../domain/rules/eligibility.ts";
+import { eligibility, type PortalAccount, type RosterEntry } from "../../domain/rules/eligibility.ts";
 
 // All instants in JST (+09:00): "today" is 2026-11-24.
 const now = new Date("2026-11-24T14:00:00+09:00");
@@ -52,7 +52,10 @@ describe("R8 eligibility timing", () => {
     });
 
     it("is not made eligible by a manual refresh made before it was added", () => {
-      const refreshedEarlier = { ...portalAccount, lastManualRefreshAt: new Date("2026-11-24T10:00:00+09:00") };
+      const refreshedEarlier = {
+        ...portalAccount,
+        lastManualRefreshAt: new Date("2026-11-24T10:00:00+09:00"),
+      };
       expect(eligibility(added("MNP_PORT_IN"), refreshedEarlier, now).eligible).toBe(false);
     });
 
@@ -73,7 +76,10 @@ describe("R8 eligibility timing", () => {
       reason: "NO_PORTAL_ID",
       eligibleFrom: null,
     });
-    const issuedToday = { portalIdIssuedAt: new Date("2026-11-24T13:00:00+09:00"), lastManualRefreshAt: null };
+    const issuedToday = {
+      portalIdIssuedAt: new Date("2026-11-24T13:00:00+09:00"),
+      lastManualRefreshAt: null,
+    };
     expect(eligibility(pureNew, issuedToday, now)).toEqual({ eligible: true });
   });
 

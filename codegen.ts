@@ -1,0 +1,22 @@
+// Typed documents for the web client and the tests, from the committed
+// schema.graphql (npm run codegen).
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const config: CodegenConfig = {
+  schema: "schema.graphql",
+  documents: ["web/src/**/*.{ts,tsx}", "test/**/*.ts", "!web/src/gql/**/*"],
+  ignoreNoDocuments: true,
+  generates: {
+    "web/src/gql/": {
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: "string", Date: "string" },
+      },
+    },
+  },
+};
+
+export default config;
