@@ -12,6 +12,19 @@ export const userErrorMessages = {
 
 export type UserErrorCode = keyof typeof userErrorMessages;
 
+/** Sign-in and access errors (not in the manual; worded in its style). */
+export const authErrorMessages = {
+  INVALID_CREDENTIALS: "ログインIDまたはパスワードが正しくありません。",
+  LOGIN_LOCKED:
+    "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいて再度お試しください。",
+  UNAUTHENTICATED: "ログインしてください。",
+  FORBIDDEN: "この操作を行う権限がありません。",
+  INVALID_INPUT: "入力内容に誤りがあります。",
+  NOT_FOUND: "指定されたデータは見つかりません。",
+} as const;
+
+export type AuthErrorCode = keyof typeof authErrorMessages;
+
 /** What the device apps show when a feature is restricted (R12). */
 export const appErrorMessages = {
   "2105": "お使いの回線契約をご確認ください。2105",

@@ -3,35 +3,70 @@
 import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
+import { type Actor, canManageApiTokens, hasScope } from "../domain/auth/actor.ts";
 import type { Clock } from "../domain/clock.ts";
+import { authErrorMessages } from "../domain/messages.ts";
+import type { ApiScope } from "../prisma/generated/client/enums.ts";
 import type PrismaTypes from "../prisma/generated/pothos-types.ts";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
+import type { Loaders } from "../services/progress.ts";
 
 export interface Context {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Null when the request carries no valid token. */
+  actor: Actor | null;
+  ip: string | null;
+  settings: { acceptanceHours: string };
+  /** Per-request batching where Prisma selections cannot help. */
+  loaders: Loaders;
 }
 
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  AuthScopes: {
+    authenticated: boolean;
+    /** A signed-in administrator (not an API token). */
+    administrator: boolean;
+    /** MAIN administrators: API token management. */
+    manageApiTokens: boolean;
+    /** A permission: the token's scope, or what the administrator's role allows. */
+    scope: ApiScope;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: Date | string };
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, PrismaPlugin],
+  // Relay before scope-auth so authScopes see decoded global IDs; errors from
+  // scope-auth are thrown before any resolver (or Prisma query) runs.
+  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      authenticated: ctx.actor !== null,
+      administrator: ctx.actor?.kind === "admin",
+      manageApiTokens: ctx.actor !== null && canManageApiTokens(ctx.actor),
+      scope: (scope) => ctx.actor !== null && hasScope(ctx.actor, scope),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.actor
+        ? new GraphQLError(authErrorMessages.FORBIDDEN, { extensions: { code: "FORBIDDEN" } })
+        : new GraphQLError(authErrorMessages.UNAUTHENTICATED, { extensions: { code: "UNAUTHENTICATED" } }),
+  },
   relay: {
-    // Root `node`/`nodes` arrive with tenant-aware authorization (read API).
-    nodeQueryOptions: false,
-    nodesQueryOptions: false,
     clientMutationId: "omit",
     cursorType: "String",
+    nodeQueryOptions: { authScopes: { authenticated: true }, nullable: true },
+    nodesQueryOptions: false,
   },
   prisma: {
     // The client comes from the request context: every app instance (and every
@@ -45,3 +80,12 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});
+
+/** The signed-in actor; only for resolvers already guarded by an auth scope. */
+export function actorOf(ctx: Context): Actor {
+  if (!ctx.actor) {
+    throw new GraphQLError(authErrorMessages.UNAUTHENTICATED, { extensions: { code: "UNAUTHENTICATED" } });
+  }
+  return ctx.actor;
+}

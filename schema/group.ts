@@ -1,10 +1,46 @@
-// Group (グループ). Listing and `selectable` (the 3G rule) come with the read API.
-import { builder } from "./builder.ts";
+// Group (グループ): the type and `groups`.
+import { groupScope } from "../domain/auth/actor.ts";
+import { screenTexts } from "../domain/messages.ts";
+import type { Prisma } from "../prisma/generated/client/client.ts";
+import { builder, type Context } from "./builder.ts";
 
-builder.prismaObject("Group", {
+function visibleGroups(ctx: Context): Prisma.GroupWhereInput {
+  return ctx.actor ? groupScope(ctx.actor) : { id: { in: [] } };
+}
+
+export const GroupRef = builder.prismaNode("Group", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id, ...visibleGroups(ctx) }) as Prisma.GroupWhereUniqueInput,
   fields: (t) => ({
-    id: t.exposeID("id"),
     name: t.exposeString("name"),
     memberCount: t.relationCount("lines"),
+    selectable: t.boolean({
+      description: `False when the group holds an out-of-service (3G) line. ${screenTexts.GROUP_WITH_3G_NOT_SELECTABLE}`,
+      select: { _count: { select: { lines: { where: { deviceKind: "FEATURE_PHONE_3G" } } } } },
+      resolve: (group) => group._count.lines === 0,
+    }),
+    lines: t.relatedConnection("lines", {
+      cursor: "id",
+      authScopes: { scope: "READ_LINES" },
+      query: { orderBy: [{ phoneNumber: "asc" }, { id: "asc" }] },
+      totalCount: true,
+    }),
   }),
 });
+
+builder.queryField("groups", (t) =>
+  t.prismaConnection(
+    {
+      type: "Group",
+      cursor: "accountId_name",
+      authScopes: { scope: "READ_LINES" },
+      defaultSize: 50,
+      maxSize: 200,
+      resolve: (query, _root, _args, ctx) =>
+        ctx.db.group.findMany({ ...query, where: visibleGroups(ctx), orderBy: { name: "asc" } }),
+      totalCount: (_root, _args, ctx) => ctx.db.group.count({ where: visibleGroups(ctx) }),
+    },
+    { name: "GroupConnection" },
+    { name: "GroupEdge" },
+  ),
+);

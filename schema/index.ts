@@ -1,7 +1,11 @@
 import { builder } from "./builder.ts";
 import "./scalars.ts";
+import "./user-error.ts";
 import "./system.ts";
+import "./viewer.ts";
+import "./api-token.ts";
 import "./group.ts";
 import "./line.ts";
+import "./receipt.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

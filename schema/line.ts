@@ -1,29 +1,142 @@
-// Line (回線) and its enums. Root fields that list lines come with the read API.
+// Line (回線): the type, `lines` (keyset-paginated, filtered) and `line`.
+import { lineScope } from "../domain/auth/actor.ts";
+import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
-import { builder } from "./builder.ts";
+import { actorOf, builder, type Context } from "./builder.ts";
+import { GroupRef } from "./group.ts";
 
 export const DeviceKindEnum = builder.enumType(DeviceKind, { name: "DeviceKind" });
 export const ContractStatusEnum = builder.enumType(ContractStatus, { name: "ContractStatus" });
 export const LineStatusEnum = builder.enumType(LineStatus, { name: "LineStatus" });
 
-builder.prismaObject("Line", {
+/** Lines the caller may see; nothing at all without a caller. */
+export function visibleLines(ctx: Context): Prisma.LineWhereInput {
+  return ctx.actor ? lineScope(ctx.actor) : { id: { in: [] } };
+}
+
+export const LineRef = builder.prismaNode("Line", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id, ...visibleLines(ctx) }) as Prisma.LineWhereUniqueInput,
   fields: (t) => ({
-    id: t.exposeID("id"),
     phoneNumber: t.exposeString("phoneNumber"),
-    name: t.exposeString("name"),
-    nameKana: t.exposeString("nameKana"),
-    affiliation: t.exposeString("affiliation"),
+    name: t.exposeString("name", { description: "氏名" }),
+    nameKana: t.exposeString("nameKana", { description: "氏名(カナ)" }),
+    affiliation: t.exposeString("affiliation", { description: "所属名" }),
     group: t.relation("group", { nullable: true }),
     deviceKind: t.expose("deviceKind", { type: DeviceKindEnum }),
     contractStatus: t.expose("contractStatus", { type: ContractStatusEnum }),
-    contractedOn: t.expose("contractedOn", { type: "Date" }),
+    contractedOn: t.expose("contractedOn", { type: "Date", description: "契約日 (JST)" }),
     status: t.expose("status", { type: LineStatusEnum }),
-    backup: t.exposeBoolean("backup"),
-    phonebookMigration: t.exposeBoolean("phonebookMigration"),
-    lastAppDownloadMailAt: t.expose("lastAppDownloadMailAt", { type: "DateTime", nullable: true }),
+    backup: t.exposeBoolean("backup", { description: "バックアップ機能 (save and restore, R2)" }),
+    phonebookMigration: t.exposeBoolean("phonebookMigration", { description: "電話帳移行機能" }),
+    lastAppDownloadMailAt: t.expose("lastAppDownloadMailAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "依頼メール送信日時",
+    }),
     appPreinstalled: t.exposeBoolean("appPreinstalled"),
-    sharedPhonebook: t.exposeBoolean("sharedPhonebook"),
+    sharedPhonebook: t.exposeBoolean("sharedPhonebook", { description: "共有電話帳を利用中 (R14)" }),
     upgradedFrom3gOn: t.expose("upgradedFrom3gOn", { type: "Date", nullable: true }),
-    version: t.exposeInt("version"),
+    version: t.exposeInt("version", { description: "Increases on every change (R5)." }),
   }),
 });
+
+const LineFilter = builder.inputType("LineFilter", {
+  fields: (t) => ({
+    search: t.string({
+      description: "Part of a phone number (with or without hyphens), name, kana, affiliation or group name.",
+    }),
+    groupId: t.globalID({ for: [GroupRef] }),
+    ungrouped: t.boolean({ description: "Only lines in no group." }),
+    status: t.field({ type: LineStatusEnum }),
+    deviceKind: t.field({ type: DeviceKindEnum }),
+    contractStatus: t.field({ type: ContractStatusEnum }),
+    lastAppDownloadMailFrom: t.field({
+      type: "DateTime",
+      description: "依頼メール送信日時 from (inclusive)",
+    }),
+    lastAppDownloadMailTo: t.field({ type: "DateTime", description: "依頼メール送信日時 to (inclusive)" }),
+    appDownloadMailNeverSent: t.boolean({ description: "Only lines that never got the app-download mail." }),
+  }),
+});
+
+type LineFilterShape = typeof LineFilter.$inferInput;
+
+export function lineFilterWhere(filter: LineFilterShape | null | undefined): Prisma.LineWhereInput[] {
+  if (!filter) return [];
+  const where: Prisma.LineWhereInput[] = [];
+  const search = filter.search?.trim();
+  if (search) {
+    const or: Prisma.LineWhereInput[] = [
+      { name: { contains: search, mode: "insensitive" } },
+      { nameKana: { contains: search, mode: "insensitive" } },
+      { affiliation: { contains: search, mode: "insensitive" } },
+      { group: { name: { contains: search, mode: "insensitive" } } },
+      { phoneNumber: { contains: search } },
+    ];
+    const digits = search.replaceAll(/[-\s]/g, "");
+    if (/^\d+$/.test(digits)) or.push({ phoneNumber: { contains: hyphenatedFragment(digits) } });
+    where.push({ OR: or });
+  }
+  if (filter.groupId) where.push({ groupId: filter.groupId.id });
+  if (filter.ungrouped) where.push({ groupId: null });
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.deviceKind) where.push({ deviceKind: filter.deviceKind });
+  if (filter.contractStatus) where.push({ contractStatus: filter.contractStatus });
+  if (filter.lastAppDownloadMailFrom)
+    where.push({ lastAppDownloadMailAt: { gte: filter.lastAppDownloadMailFrom } });
+  if (filter.lastAppDownloadMailTo)
+    where.push({ lastAppDownloadMailAt: { lte: filter.lastAppDownloadMailTo } });
+  if (filter.appDownloadMailNeverSent) where.push({ lastAppDownloadMailAt: null });
+  return where;
+}
+
+/**
+ * Phone numbers are stored as 090-1234-5678. A full 11-digit number searched
+ * without hyphens is matched in its stored form; shorter digit runs match
+ * as typed.
+ */
+function hyphenatedFragment(digits: string): string {
+  return digits.length === 11 ? `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}` : digits;
+}
+
+builder.queryField("lines", (t) =>
+  t.prismaConnection(
+    {
+      type: "Line",
+      cursor: "accountId_phoneNumber",
+      authScopes: { scope: "READ_LINES" },
+      description:
+        "Lines the caller may see, by phone number. Keyset-paginated: deep pages cost what the first does.",
+      defaultSize: 50,
+      maxSize: 200,
+      args: { filter: t.arg({ type: LineFilter }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.line.findMany({
+          ...query,
+          where: { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] },
+          orderBy: { phoneNumber: "asc" },
+        }),
+      totalCount: (_root, args, ctx) =>
+        ctx.db.line.count({ where: { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] } }),
+    },
+    { name: "LineConnection" },
+    { name: "LineEdge" },
+  ),
+);
+
+builder.queryField("line", (t) =>
+  t.prismaField({
+    type: "Line",
+    nullable: true,
+    authScopes: { scope: "READ_LINES" },
+    args: { phoneNumber: t.arg.string({ required: true }) },
+    resolve: (query, _root, { phoneNumber }, ctx) => {
+      actorOf(ctx);
+      return ctx.db.line.findFirst({
+        ...query,
+        where: { ...visibleLines(ctx), phoneNumber: phoneNumber.trim() },
+      });
+    },
+  }),
+);

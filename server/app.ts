@@ -4,18 +4,43 @@
 // environment and calls it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { EnvelopArmor } from "@escape.tech/graphql-armor";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga } from "graphql-yoga";
 import { type Clock, createClock } from "../domain/clock.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
 import { schema } from "../schema/index.ts";
+import { authenticate } from "../services/auth.ts";
+import { createLoaders } from "../services/progress.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 export const GRAPHQL_PATH = "/graphql";
+
+/** Limits on what one operation may ask for (graphql-armor). */
+export const armorLimits = {
+  maxDepth: { n: 12 },
+  maxAliases: { n: 20 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 3000 },
+  costLimit: { maxCost: 20_000 },
+  blockFieldSuggestion: { enabled: true },
+};
+
+/** What the Node adapter and graphql-ws hand to the context factory. */
+interface ServerContext {
+  req?: IncomingMessage;
+  connectionParams?: Record<string, unknown>;
+}
+
+function connectionParamsAuthorization(params: Record<string, unknown> | undefined): string | null {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === "string" ? value : null;
+}
 
 export interface AppOptions {
   config: Config;
@@ -57,17 +82,39 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (seeded) logger.info("wrote demo data into the empty database");
   }
 
-  const yoga = createYoga<Record<string, unknown>, Context>({
+  const db = database.prisma;
+  const settings = { acceptanceHours: config.acceptanceHours };
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    // Unexpected errors reach clients as "Unexpected error." (masked); expected
+    // ones carry extensions.code.
+    maskedErrors: true,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),
       warn: (...args) => logger.warn(args.map(String).join(" ")),
       error: (...args) => logger.error(args.map(String).join(" ")),
     },
-    context: () => ({ db: database.prisma, clock, logger }),
+    plugins: [
+      // Browsers may only reach GraphQL with non-simple requests (JSON POST or a
+      // custom header), so another site cannot make a logged-in browser act.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
+      ...new EnvelopArmor(armorLimits).protect().plugins,
+    ],
+    context: async ({ request, req, connectionParams }) => {
+      const header = request?.headers.get("authorization") ?? connectionParamsAuthorization(connectionParams);
+      return {
+        db,
+        clock,
+        logger,
+        settings,
+        actor: await authenticate(db, clock, header),
+        ip: req?.socket?.remoteAddress ?? null,
+        loaders: createLoaders(db),
+      };
+    },
   });
 
   const server = createServer((req, res) => {

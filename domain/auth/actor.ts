@@ -1,0 +1,71 @@
+// Who is calling: an administrator with a login session, or an MDM tool with
+// an API token. Permissions are decided here, from the role (SPEC §2) or the
+// token's scopes, never in resolvers.
+import type { AdminRole, ApiScope } from "../../prisma/generated/client/enums.ts";
+
+export type Actor =
+  | {
+      kind: "admin";
+      accountId: string;
+      adminId: string;
+      sessionId: string;
+      role: AdminRole;
+      name: string;
+      loginId: string;
+      /** For GROUP administrators: the groups they may see and touch. */
+      groupIds: string[];
+    }
+  | {
+      kind: "apiToken";
+      accountId: string;
+      tokenId: string;
+      tokenName: string;
+      scopes: ApiScope[];
+      /** The MAIN administrator who created the token; receipts carry their name. */
+      createdById: string;
+    };
+
+export const allScopes: readonly ApiScope[] = [
+  "READ_LINES",
+  "READ_RECEIPTS",
+  "CHANGE_PERMISSIONS",
+  "SEND_MAIL",
+  "READ_PASSWORDS",
+  "CHECK_FEATURE_ACCESS",
+];
+
+/** What an actor may do. GROUP administrators may not read passwords (R10). */
+export function hasScope(actor: Actor, scope: ApiScope): boolean {
+  if (actor.kind === "apiToken") return actor.scopes.includes(scope);
+  if (scope === "READ_PASSWORDS") return actor.role === "MAIN" || actor.role === "SUB";
+  return true;
+}
+
+/** Only MAIN administrators manage API tokens. */
+export function canManageApiTokens(actor: Actor): boolean {
+  return actor.kind === "admin" && actor.role === "MAIN";
+}
+
+/** Lines an actor may see: its account's; a GROUP administrator's groups only. */
+export function lineScope(actor: Actor) {
+  if (actor.kind === "admin" && actor.role === "GROUP") {
+    return { accountId: actor.accountId, groupId: { in: actor.groupIds } };
+  }
+  return { accountId: actor.accountId };
+}
+
+/** Groups an actor may see. */
+export function groupScope(actor: Actor) {
+  if (actor.kind === "admin" && actor.role === "GROUP") {
+    return { accountId: actor.accountId, id: { in: actor.groupIds } };
+  }
+  return { accountId: actor.accountId };
+}
+
+/** Receipts an actor may see: a GROUP administrator only their own. */
+export function receiptScope(actor: Actor) {
+  if (actor.kind === "admin" && actor.role === "GROUP") {
+    return { accountId: actor.accountId, adminId: actor.adminId };
+  }
+  return { accountId: actor.accountId };
+}

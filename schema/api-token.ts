@@ -1,0 +1,140 @@
+// API tokens for MDM tools: created by MAIN administrators, shown once,
+// stored hashed, revocable.
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { authErrorMessages } from "../domain/messages.ts";
+import { createApiToken, revokeApiToken } from "../services/auth.ts";
+import { actorOf, builder } from "./builder.ts";
+import { type UserError, UserErrorRef } from "./user-error.ts";
+import { ApiScopeEnum } from "./viewer.ts";
+
+export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? "" }),
+  authScopes: { manageApiTokens: true },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    prefix: t.exposeString("prefix", {
+      description: "The first characters of the secret, to tell tokens apart.",
+    }),
+    scopes: t.expose("scopes", { type: [ApiScopeEnum] }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdBy: t.relation("createdBy"),
+    expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+builder.queryField("apiTokens", (t) =>
+  t.prismaField({
+    type: ["ApiToken"],
+    authScopes: { manageApiTokens: true },
+    description: "The account's API tokens, newest first (MAIN only).",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.apiToken.findMany({
+        ...query,
+        where: { accountId: actorOf(ctx).accountId },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      }),
+  }),
+);
+
+const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    scopes: t.field({ type: [ApiScopeEnum], required: true }),
+    expiresAt: t.field({ type: "DateTime", required: false }),
+  }),
+});
+
+interface TokenPayload {
+  token?: string | null;
+  apiTokenId?: string;
+  userErrors: UserError[];
+}
+
+const CreateApiTokenPayload = builder.objectRef<TokenPayload>("CreateApiTokenPayload").implement({
+  fields: (t) => ({
+    token: t.string({
+      nullable: true,
+      description: "The secret. Shown this once; only a hash is stored.",
+      resolve: (p) => p.token ?? null,
+    }),
+    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+  }),
+});
+
+const TokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.string()).min(1),
+});
+
+builder.objectField(CreateApiTokenPayload, "apiToken", (t) =>
+  t.prismaField({
+    type: "ApiToken",
+    nullable: true,
+    resolve: (query, payload, _args, ctx) => {
+      const id = payload.apiTokenId;
+      return id ? ctx.db.apiToken.findUnique({ ...query, where: { id } }) : null;
+    },
+  }),
+);
+
+builder.mutationField("createApiToken", (t) =>
+  t.field({
+    type: CreateApiTokenPayload,
+    authScopes: { manageApiTokens: true },
+    args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = actorOf(ctx);
+      if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
+      const parsed = TokenInput.safeParse(input);
+      if (!parsed.success) {
+        const field = String(parsed.error.issues[0]?.path[0] ?? "input");
+        return {
+          token: null,
+          userErrors: [{ code: "INVALID_INPUT", message: authErrorMessages.INVALID_INPUT, field }],
+        };
+      }
+      const { apiToken, secret } = await createApiToken(ctx.db, ctx.clock, actor, {
+        name: parsed.data.name,
+        scopes: input.scopes,
+        expiresAt: input.expiresAt ?? null,
+      });
+      return { token: secret, apiTokenId: apiToken.id, userErrors: [] };
+    },
+  }),
+);
+
+const RevokeApiTokenPayload = builder.objectRef<TokenPayload>("RevokeApiTokenPayload").implement({
+  fields: (t) => ({ userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }) }),
+});
+
+builder.objectField(RevokeApiTokenPayload, "apiToken", (t) =>
+  t.prismaField({
+    type: "ApiToken",
+    nullable: true,
+    resolve: (query, payload, _args, ctx) => {
+      const id = payload.apiTokenId;
+      return id ? ctx.db.apiToken.findUnique({ ...query, where: { id } }) : null;
+    },
+  }),
+);
+
+builder.mutationField("revokeApiToken", (t) =>
+  t.field({
+    type: RevokeApiTokenPayload,
+    authScopes: { manageApiTokens: true },
+    args: { id: t.arg.globalID({ required: true, for: [ApiTokenRef] }) },
+    resolve: async (_root, { id }, ctx) => {
+      const actor = actorOf(ctx);
+      if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
+      const revoked = await revokeApiToken(ctx.db, ctx.clock, actor, id.id);
+      if (!revoked) {
+        return { userErrors: [{ code: "NOT_FOUND", message: authErrorMessages.NOT_FOUND, field: "id" }] };
+      }
+      return { apiTokenId: revoked.id, userErrors: [] };
+    },
+  }),
+);

@@ -1,0 +1,155 @@
+// Receipt (受付) and ReceiptItem: the types, `receipts` and `receipt`.
+import { receiptScope } from "../domain/auth/actor.ts";
+import type { Prisma } from "../prisma/generated/client/client.ts";
+import { ReceiptItemStatus, ReceiptKind, ReceiptStatus } from "../prisma/generated/client/enums.ts";
+import type { Progress } from "../services/progress.ts";
+import { builder, type Context } from "./builder.ts";
+import { AdministratorRef } from "./viewer.ts";
+
+export const ReceiptKindEnum = builder.enumType(ReceiptKind, { name: "ReceiptKind" });
+export const ReceiptStatusEnum = builder.enumType(ReceiptStatus, { name: "ReceiptStatus" });
+export const ReceiptItemStatusEnum = builder.enumType(ReceiptItemStatus, { name: "ReceiptItemStatus" });
+
+export function visibleReceipts(ctx: Context): Prisma.ReceiptWhereInput {
+  return ctx.actor ? receiptScope(ctx.actor) : { id: { in: [] } };
+}
+
+const ProgressRef = builder.objectRef<Progress>("ReceiptProgress").implement({
+  fields: (t) => ({
+    total: t.exposeInt("total"),
+    pending: t.exposeInt("pending"),
+    processing: t.exposeInt("processing"),
+    succeeded: t.exposeInt("succeeded"),
+    failed: t.exposeInt("failed"),
+  }),
+});
+
+const ReceiptAdminRef = builder.objectRef<{ name: string; loginId: string }>("ReceiptAdmin").implement({
+  description: "Who made the request, as it was at acceptance.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    loginId: t.exposeString("loginId"),
+  }),
+});
+
+const ItemErrorRef = builder.objectRef<{ code: string; message: string }>("ReceiptItemError").implement({
+  fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
+});
+
+export const ReceiptRef = builder.prismaNode("Receipt", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id, ...visibleReceipts(ctx) }) as Prisma.ReceiptWhereUniqueInput,
+  fields: (t) => ({
+    number: t.exposeString("number", { description: "受付番号: JST YYYYMMDD + 8-digit daily sequence." }),
+    kind: t.expose("kind", { type: ReceiptKindEnum }),
+    admin: t.field({
+      type: ReceiptAdminRef,
+      select: { adminName: true, adminLoginId: true },
+      resolve: (r) => ({ name: r.adminName, loginId: r.adminLoginId }),
+    }),
+    receivedAt: t.expose("receivedAt", { type: "DateTime", description: "受付日時" }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true, description: "結果日時" }),
+    status: t.expose("status", { type: ReceiptStatusEnum }),
+    progress: t.field({
+      type: ProgressRef,
+      select: { id: true },
+      resolve: (r, _args, ctx) => ctx.loaders.progress.load(r.id),
+    }),
+    resendOf: t.relation("parent", {
+      nullable: true,
+      description: "The receipt this one resends (R11).",
+    }),
+    items: t.relatedConnection("items", {
+      cursor: "receiptId_position",
+      query: { orderBy: { position: "asc" } },
+      totalCount: true,
+      defaultSize: 50,
+      maxSize: 200,
+    }),
+  }),
+});
+
+builder.prismaNode("ReceiptItem", {
+  id: { field: "id" },
+  findUnique: (id, ctx) =>
+    ({ id, receipt: { is: visibleReceipts(ctx) } }) as Prisma.ReceiptItemWhereUniqueInput,
+  fields: (t) => ({
+    line: t.relation("line", { nullable: true, description: "The line now (null if no longer visible)." }),
+    phoneNumber: t.exposeString("phoneNumber", { description: "At acceptance." }),
+    name: t.exposeString("lineName", { description: "氏名 at acceptance." }),
+    groupName: t.exposeString("groupName", { nullable: true, description: "At acceptance." }),
+    backup: t.exposeBoolean("backup", { nullable: true, description: "Target (permission changes only)." }),
+    phonebookMigration: t.exposeBoolean("phonebookMigration", {
+      nullable: true,
+      description: "Target (permission changes only).",
+    }),
+    status: t.expose("status", { type: ReceiptItemStatusEnum }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    error: t.field({
+      type: ItemErrorRef,
+      nullable: true,
+      select: { errorCode: true, errorMessage: true },
+      resolve: (i) => (i.errorCode ? { code: i.errorCode, message: i.errorMessage ?? "" } : null),
+    }),
+  }),
+});
+
+const ReceiptFilter = builder.inputType("ReceiptFilter", {
+  fields: (t) => ({
+    kind: t.field({ type: ReceiptKindEnum }),
+    status: t.field({ type: ReceiptStatusEnum }),
+    adminId: t.globalID({ for: [AdministratorRef], description: "Receipts of one administrator." }),
+    receivedFrom: t.field({ type: "DateTime" }),
+    receivedTo: t.field({ type: "DateTime" }),
+    number: t.string({ description: "A receipt number, or its beginning (e.g. a YYYYMMDD date)." }),
+  }),
+});
+
+function receiptFilterWhere(
+  filter: typeof ReceiptFilter.$inferInput | null | undefined,
+): Prisma.ReceiptWhereInput[] {
+  if (!filter) return [];
+  const where: Prisma.ReceiptWhereInput[] = [];
+  if (filter.kind) where.push({ kind: filter.kind });
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.adminId) where.push({ adminId: filter.adminId.id });
+  if (filter.receivedFrom) where.push({ receivedAt: { gte: filter.receivedFrom } });
+  if (filter.receivedTo) where.push({ receivedAt: { lte: filter.receivedTo } });
+  if (filter.number?.trim()) where.push({ number: { startsWith: filter.number.trim() } });
+  return where;
+}
+
+builder.queryField("receipts", (t) =>
+  t.prismaConnection(
+    {
+      type: "Receipt",
+      cursor: "id",
+      authScopes: { scope: "READ_RECEIPTS" },
+      description: "Receipts the caller may see, newest first (a GROUP administrator sees their own).",
+      defaultSize: 20,
+      maxSize: 100,
+      args: { filter: t.arg({ type: ReceiptFilter }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.receipt.findMany({
+          ...query,
+          where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] },
+          orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+        }),
+      totalCount: (_root, args, ctx) =>
+        ctx.db.receipt.count({ where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] } }),
+    },
+    { name: "ReceiptConnection" },
+    { name: "ReceiptEdge" },
+  ),
+);
+
+builder.queryField("receipt", (t) =>
+  t.prismaField({
+    type: "Receipt",
+    nullable: true,
+    authScopes: { scope: "READ_RECEIPTS" },
+    args: { number: t.arg.string({ required: true }) },
+    resolve: (query, _root, { number }, ctx) =>
+      ctx.db.receipt.findFirst({ ...query, where: { ...visibleReceipts(ctx), number: number.trim() } }),
+  }),
+);

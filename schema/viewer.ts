@@ -1,0 +1,141 @@
+// Who is calling, signing in and out, and the administrators' own records.
+import { z } from "zod";
+import { allScopes, hasScope } from "../domain/auth/actor.ts";
+import { authErrorMessages } from "../domain/messages.ts";
+import { AdminRole, ApiScope } from "../prisma/generated/client/enums.ts";
+import { login, logout } from "../services/auth.ts";
+import { actorOf, builder } from "./builder.ts";
+import { GroupRef } from "./group.ts";
+import { UserErrorRef } from "./user-error.ts";
+
+export const AdminRoleEnum = builder.enumType(AdminRole, { name: "AdminRole" });
+export const ApiScopeEnum = builder.enumType(ApiScope, { name: "ApiScope" });
+const ViewerKind = builder.enumType("ViewerKind", { values: ["ADMINISTRATOR", "API_TOKEN"] as const });
+
+builder.prismaObject("Account", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+  }),
+});
+
+export const AdministratorRef = builder.prismaNode("Administrator", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? "" }),
+  fields: (t) => ({
+    loginId: t.exposeString("loginId"),
+    name: t.exposeString("name"),
+    role: t.expose("role", { type: AdminRoleEnum }),
+    groups: t.field({
+      type: [GroupRef],
+      description: "For GROUP administrators, the groups they may see; empty for others.",
+      select: { groupScopes: { select: { group: true } } },
+      resolve: (admin) => admin.groupScopes.map((s) => s.group),
+    }),
+  }),
+});
+
+interface Viewer {
+  kind: "ADMINISTRATOR" | "API_TOKEN";
+}
+
+const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
+  description: "The caller: a signed-in administrator or an MDM tool's API token.",
+  fields: (t) => ({
+    kind: t.field({ type: ViewerKind, resolve: (v) => v.kind }),
+    account: t.prismaField({
+      type: "Account",
+      resolve: (query, _v, _args, ctx) =>
+        ctx.db.account.findUniqueOrThrow({ ...query, where: { id: actorOf(ctx).accountId } }),
+    }),
+    administrator: t.prismaField({
+      type: "Administrator",
+      nullable: true,
+      description: "The signed-in administrator; for an API token, null.",
+      resolve: (query, _v, _args, ctx) => {
+        const actor = actorOf(ctx);
+        return actor.kind === "admin"
+          ? ctx.db.administrator.findUnique({ ...query, where: { id: actor.adminId } })
+          : null;
+      },
+    }),
+    apiToken: t.prismaField({
+      type: "ApiToken",
+      nullable: true,
+      description: "The API token in use; for an administrator, null.",
+      resolve: (query, _v, _args, ctx) => {
+        const actor = actorOf(ctx);
+        return actor.kind === "apiToken"
+          ? ctx.db.apiToken.findUnique({ ...query, where: { id: actor.tokenId } })
+          : null;
+      },
+    }),
+    scopes: t.field({
+      type: [ApiScopeEnum],
+      description: "What the caller may do: the token's scopes, or what the administrator's role allows.",
+      resolve: (_v, _args, ctx) => allScopes.filter((scope) => hasScope(actorOf(ctx), scope)),
+    }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: ViewerRef,
+    nullable: true,
+    description: "The caller, or null without a valid token.",
+    resolve: (_root, _args, ctx): Viewer | null =>
+      ctx.actor ? { kind: ctx.actor.kind === "admin" ? "ADMINISTRATOR" : "API_TOKEN" } : null,
+  }),
+);
+
+const LoginPayload = builder
+  .objectRef<{
+    token: string | null;
+    expiresAt: Date | null;
+    userErrors: { code: string; message: string }[];
+  }>("LoginPayload")
+  .implement({
+    fields: (t) => ({
+      token: t.string({
+        nullable: true,
+        description: "Send as `Authorization: Bearer <token>`.",
+        resolve: (p) => p.token,
+      }),
+      expiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.expiresAt }),
+      userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    }),
+  });
+
+const LoginInput = z.object({
+  loginId: z.string().trim().min(1).max(200),
+  password: z.string().min(1).max(1000),
+});
+
+builder.mutationField("login", (t) =>
+  t.field({
+    type: LoginPayload,
+    args: { loginId: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const input = LoginInput.safeParse(args);
+      if (!input.success) return failed("INVALID_CREDENTIALS");
+      const result = await login(ctx.db, ctx.clock, { ...input.data, ip: ctx.ip });
+      if (!result.ok) return failed(result.code);
+      return { token: result.token, expiresAt: result.expiresAt, userErrors: [] };
+    },
+  }),
+);
+
+function failed(code: "INVALID_CREDENTIALS" | "LOGIN_LOCKED") {
+  return { token: null, expiresAt: null, userErrors: [{ code, message: authErrorMessages[code] }] };
+}
+
+builder.mutationField("logout", (t) =>
+  t.boolean({
+    authScopes: { administrator: true },
+    description: "Ends the current login session; its token stops working at once.",
+    resolve: async (_root, _args, ctx) => {
+      await logout(ctx.db, ctx.clock, actorOf(ctx));
+      return true;
+    },
+  }),
+);

@@ -1,0 +1,179 @@
+// Sign-in, sessions and API tokens.
+import type { Actor } from "../domain/auth/actor.ts";
+import { hashPassword, verifyPassword } from "../domain/auth/password.ts";
+import {
+  API_TOKEN_PREFIX,
+  bearerSecret,
+  hashSecret,
+  newSecret,
+  SESSION_PREFIX,
+} from "../domain/auth/tokens.ts";
+import type { Clock } from "../domain/clock.ts";
+import type { ApiScope } from "../prisma/generated/client/enums.ts";
+import type { Db } from "../server/db.ts";
+import { audit } from "./audit.ts";
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Brute-force protection: this many failures in a row lock the login for a while. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+/** lastUsedAt is refreshed at most this often, so reads do not each cost a write. */
+const LAST_USED_RESOLUTION_MS = 60 * 1000;
+
+// Verifying against a real hash when the loginId is unknown keeps the response
+// time the same, so timing does not reveal which loginIds exist.
+let dummyHash: Promise<string> | undefined;
+
+export type LoginResult =
+  | { ok: true; token: string; expiresAt: Date; adminId: string }
+  | { ok: false; code: "INVALID_CREDENTIALS" | "LOGIN_LOCKED" };
+
+export async function login(
+  db: Db,
+  clock: Clock,
+  input: { loginId: string; password: string; ip?: string | null },
+): Promise<LoginResult> {
+  const now = clock.now();
+  const admin = await db.administrator.findUnique({ where: { loginId: input.loginId } });
+  if (!admin || admin.disabledAt) {
+    dummyHash ??= hashPassword("not-a-real-password");
+    await verifyPassword(await dummyHash, input.password);
+    return { ok: false, code: "INVALID_CREDENTIALS" };
+  }
+  const actor = { accountId: admin.accountId, adminId: admin.id, label: admin.loginId };
+  if (admin.lockedUntil && admin.lockedUntil > now) {
+    await audit(db, actor, "LOGIN_LOCKED", { ip: input.ip, at: now });
+    return { ok: false, code: "LOGIN_LOCKED" };
+  }
+  if (!(await verifyPassword(admin.passwordHash, input.password))) {
+    const failures = admin.failedLogins + 1;
+    const locked = failures >= MAX_FAILED_LOGINS;
+    await db.administrator.update({
+      where: { id: admin.id },
+      data: locked
+        ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MS) }
+        : { failedLogins: failures },
+    });
+    await audit(db, actor, "LOGIN_FAILED", { ip: input.ip, at: now, detail: { locked } });
+    return { ok: false, code: "INVALID_CREDENTIALS" };
+  }
+  const token = newSecret(SESSION_PREFIX);
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await db.$transaction([
+    db.administrator.update({ where: { id: admin.id }, data: { failedLogins: 0, lockedUntil: null } }),
+    db.adminSession.create({
+      data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
+    }),
+  ]);
+  await audit(db, actor, "LOGIN", { ip: input.ip, at: now });
+  return { ok: true, token, expiresAt, adminId: admin.id };
+}
+
+export async function logout(db: Db, clock: Clock, actor: Actor): Promise<void> {
+  if (actor.kind !== "admin") return;
+  await db.adminSession.update({ where: { id: actor.sessionId }, data: { revokedAt: clock.now() } });
+}
+
+/** The actor behind an Authorization header, or null when it is missing, unknown, expired or revoked. */
+export async function authenticate(
+  db: Db,
+  clock: Clock,
+  header: string | null | undefined,
+): Promise<Actor | null> {
+  const secret = bearerSecret(header);
+  if (!secret) return null;
+  const now = clock.now();
+  const tokenHash = hashSecret(secret);
+  if (secret.startsWith(SESSION_PREFIX)) {
+    const session = await db.adminSession.findUnique({
+      where: { tokenHash },
+      include: { admin: { include: { groupScopes: { select: { groupId: true } } } } },
+    });
+    if (!session || session.revokedAt || session.expiresAt <= now || session.admin.disabledAt) return null;
+    if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await db.adminSession.update({ where: { id: session.id }, data: { lastUsedAt: now } });
+    }
+    const { admin } = session;
+    return {
+      kind: "admin",
+      accountId: admin.accountId,
+      adminId: admin.id,
+      sessionId: session.id,
+      role: admin.role,
+      name: admin.name,
+      loginId: admin.loginId,
+      groupIds: admin.groupScopes.map((s) => s.groupId),
+    };
+  }
+  if (secret.startsWith(API_TOKEN_PREFIX)) {
+    const token = await db.apiToken.findUnique({ where: { tokenHash } });
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+    }
+    return {
+      kind: "apiToken",
+      accountId: token.accountId,
+      tokenId: token.id,
+      tokenName: token.name,
+      scopes: token.scopes,
+      createdById: token.createdById,
+    };
+  }
+  return null;
+}
+
+export async function createApiToken(
+  db: Db,
+  clock: Clock,
+  actor: Extract<Actor, { kind: "admin" }>,
+  input: { name: string; scopes: ApiScope[]; expiresAt?: Date | null },
+) {
+  const secret = newSecret(API_TOKEN_PREFIX);
+  const apiToken = await db.apiToken.create({
+    data: {
+      accountId: actor.accountId,
+      createdById: actor.adminId,
+      name: input.name,
+      prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
+      tokenHash: hashSecret(secret),
+      scopes: [...new Set(input.scopes)],
+      createdAt: clock.now(),
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
+  await audit(
+    db,
+    { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId },
+    "API_TOKEN_CREATED",
+    {
+      at: clock.now(),
+      detail: { tokenId: apiToken.id, name: apiToken.name, scopes: apiToken.scopes },
+    },
+  );
+  return { apiToken, secret };
+}
+
+/** Revokes a token of the actor's account; returns null for unknown or foreign ids. */
+export async function revokeApiToken(
+  db: Db,
+  clock: Clock,
+  actor: Extract<Actor, { kind: "admin" }>,
+  id: string,
+) {
+  const token = await db.apiToken.findFirst({ where: { id, accountId: actor.accountId } });
+  if (!token) return null;
+  const revoked = token.revokedAt
+    ? token
+    : await db.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
+  await audit(
+    db,
+    { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId },
+    "API_TOKEN_REVOKED",
+    {
+      at: clock.now(),
+      detail: { tokenId: id },
+    },
+  );
+  return revoked;
+}
