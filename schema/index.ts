@@ -7,5 +7,7 @@ import "./api-token.ts";
 import "./group.ts";
 import "./line.ts";
 import "./receipt.ts";
+import "./feature-access.ts";
+import "./acceptance-window.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -22,12 +22,14 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; ignored when databaseUrl is set. "memory://" for a throwaway one. */
   dataDir: string;
+  /** Called with every SQL statement Prisma sends (tests count them to catch N+1). */
+  onQuery?: (sql: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    const prisma = createClient(adapterFactory, options.onQuery);
     return {
       prisma,
       kind: "postgres",
@@ -40,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pg = await PGlite.create(inMemory ? undefined : options.dataDir);
   const adapterFactory = new PrismaPGlite(pg);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const prisma = createClient(adapterFactory, options.onQuery);
   return {
     prisma,
     kind: "pglite",
@@ -51,4 +53,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await pg.close();
     },
   };
+}
+
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, onQuery?: (sql: string) => void) {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  prisma.$on("query", (event) => onQuery(event.query));
+  return prisma;
 }

@@ -11,9 +11,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "silent", ...env });
-  const database = await createTestDatabase({ migrate: false });
+  const database = await createTestDatabase({ migrate: false, onQuery: options.onQuery });
   const app = await buildApp({ config, database });
   const { url } = await app.start(0, "127.0.0.1");
   return {

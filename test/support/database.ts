@@ -8,7 +8,9 @@ import { type Database, openDatabase } from "../../server/db.ts";
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; onQuery?: (sql: string) => void } = {},
+): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   let database: Database;
   let drop = async () => {};
@@ -17,10 +19,10 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: url.toString(), dataDir: "" });
+    database = await openDatabase({ databaseUrl: url.toString(), dataDir: "", onQuery: options.onQuery });
     drop = () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } else {
-    database = await openDatabase({ dataDir: "memory://" });
+    database = await openDatabase({ dataDir: "memory://", onQuery: options.onQuery });
   }
   if (options.migrate ?? true) await applyMigrations(database.adapterFactory);
   return {
