@@ -1,6 +1,16 @@
 // Everything the process reads from its environment, in one place (SPEC §6).
 import path from "node:path";
 import { z } from "zod";
+import { parseAcceptanceHours } from "../domain/rules/acceptance.ts";
+
+function validAcceptanceHours(spec: string): boolean {
+  try {
+    parseAcceptanceHours(spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const timeRange = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
 const latency = /^\d+(-\d+)?$/;
@@ -13,7 +23,11 @@ const Env = z.object({
   REDIS_URL: z.string().url().optional(),
   SMTP_URL: z.string().url().optional(),
   CARRIER_URL: z.string().url().optional(),
-  ACCEPTANCE_HOURS: z.string().regex(timeRange, "expected HH:MM-HH:MM").default("09:00-23:00"),
+  ACCEPTANCE_HOURS: z
+    .string()
+    .regex(timeRange, "expected HH:MM-HH:MM")
+    .refine((spec) => validAcceptanceHours(spec), "expected a start and an end between 00:00 and 24:00")
+    .default("09:00-23:00"),
   FAKE_NOW: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date-time")
