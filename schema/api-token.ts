@@ -4,14 +4,15 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { authErrorMessages } from "../domain/messages.ts";
 import { createApiToken, revokeApiToken } from "../services/auth.ts";
-import { actorOf, builder } from "./builder.ts";
+import { actorOf, builder, NO_ACCOUNT } from "./builder.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 import { ApiScopeEnum } from "./viewer.ts";
 
 export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? "" }),
-  authScopes: { manageApiTokens: true },
+  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
   fields: (t) => ({
     name: t.exposeString("name"),
     prefix: t.exposeString("prefix", {

@@ -82,6 +82,9 @@ export const builder = new SchemaBuilder<{
 builder.queryType({});
 builder.mutationType({});
 
+/** An account id that matches nothing (the nil UUID), for lookups without a caller. */
+export const NO_ACCOUNT = "00000000-0000-0000-0000-000000000000";
+
 /** The signed-in actor; only for resolvers already guarded by an auth scope. */
 export function actorOf(ctx: Context): Actor {
   if (!ctx.actor) {

@@ -9,8 +9,10 @@ function visibleGroups(ctx: Context): Prisma.GroupWhereInput {
 }
 
 export const GroupRef = builder.prismaNode("Group", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, ...visibleGroups(ctx) }) as Prisma.GroupWhereUniqueInput,
+  findUnique: (id, ctx) => ({ id, AND: [visibleGroups(ctx)] }) as Prisma.GroupWhereUniqueInput,
   fields: (t) => ({
     name: t.exposeString("name"),
     memberCount: t.relationCount("lines"),

@@ -15,8 +15,10 @@ export function visibleLines(ctx: Context): Prisma.LineWhereInput {
 }
 
 export const LineRef = builder.prismaNode("Line", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, ...visibleLines(ctx) }) as Prisma.LineWhereUniqueInput,
+  findUnique: (id, ctx) => ({ id, AND: [visibleLines(ctx)] }) as Prisma.LineWhereUniqueInput,
   fields: (t) => ({
     phoneNumber: t.exposeString("phoneNumber"),
     name: t.exposeString("name", { description: "氏名" }),

@@ -37,8 +37,10 @@ const ItemErrorRef = builder.objectRef<{ code: string; message: string }>("Recei
 });
 
 export const ReceiptRef = builder.prismaNode("Receipt", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, ...visibleReceipts(ctx) }) as Prisma.ReceiptWhereUniqueInput,
+  findUnique: (id, ctx) => ({ id, AND: [visibleReceipts(ctx)] }) as Prisma.ReceiptWhereUniqueInput,
   fields: (t) => ({
     number: t.exposeString("number", { description: "受付番号: JST YYYYMMDD + 8-digit daily sequence." }),
     kind: t.expose("kind", { type: ReceiptKindEnum }),
@@ -70,6 +72,8 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
 });
 
 builder.prismaNode("ReceiptItem", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) =>
     ({ id, receipt: { is: visibleReceipts(ctx) } }) as Prisma.ReceiptItemWhereUniqueInput,

@@ -4,7 +4,7 @@ import { allScopes, hasScope } from "../domain/auth/actor.ts";
 import { authErrorMessages } from "../domain/messages.ts";
 import { AdminRole, ApiScope } from "../prisma/generated/client/enums.ts";
 import { login, logout } from "../services/auth.ts";
-import { actorOf, builder } from "./builder.ts";
+import { actorOf, builder, NO_ACCOUNT } from "./builder.ts";
 import { GroupRef } from "./group.ts";
 import { UserErrorRef } from "./user-error.ts";
 
@@ -20,8 +20,10 @@ builder.prismaObject("Account", {
 });
 
 export const AdministratorRef = builder.prismaNode("Administrator", {
+  // Unknown and foreign ids resolve to null, like ids that never existed.
+  nullable: true,
   id: { field: "id" },
-  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? "" }),
+  findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
   fields: (t) => ({
     loginId: t.exposeString("loginId"),
     name: t.exposeString("name"),
