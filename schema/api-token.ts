@@ -71,17 +71,6 @@ const TokenInput = z.object({
   scopes: z.array(z.string()).min(1),
 });
 
-builder.objectField(CreateApiTokenPayload, "apiToken", (t) =>
-  t.prismaField({
-    type: "ApiToken",
-    nullable: true,
-    resolve: (query, payload, _args, ctx) => {
-      const id = payload.apiTokenId;
-      return id ? ctx.db.apiToken.findUnique({ ...query, where: { id } }) : null;
-    },
-  }),
-);
-
 builder.mutationField("createApiToken", (t) =>
   t.field({
     type: CreateApiTokenPayload,
@@ -112,16 +101,17 @@ const RevokeApiTokenPayload = builder.objectRef<TokenPayload>("RevokeApiTokenPay
   fields: (t) => ({ userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }) }),
 });
 
-builder.objectField(RevokeApiTokenPayload, "apiToken", (t) =>
-  t.prismaField({
-    type: "ApiToken",
-    nullable: true,
-    resolve: (query, payload, _args, ctx) => {
-      const id = payload.apiTokenId;
-      return id ? ctx.db.apiToken.findUnique({ ...query, where: { id } }) : null;
-    },
-  }),
-);
+// Both payloads carry the token they created or revoked.
+for (const payload of [CreateApiTokenPayload, RevokeApiTokenPayload]) {
+  builder.objectField(payload, "apiToken", (t) =>
+    t.prismaField({
+      type: "ApiToken",
+      nullable: true,
+      resolve: (query, { apiTokenId }, _args, ctx) =>
+        apiTokenId ? ctx.db.apiToken.findUnique({ ...query, where: { id: apiTokenId } }) : null,
+    }),
+  );
+}
 
 builder.mutationField("revokeApiToken", (t) =>
   t.field({
