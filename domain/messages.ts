@@ -36,6 +36,13 @@ export const appErrorMessages = {
 
 export type AppErrorCode = keyof typeof appErrorMessages;
 
+/** Why the carrier did not apply an item (shown in 履歴詳細). */
+export const carrierMessages = {
+  CARRIER_REJECTED: "キャリアで設定を反映できませんでした。再度お試しください。",
+  UNKNOWN_LINE: "キャリアに該当する回線がありません。",
+  CARRIER_UNAVAILABLE: "キャリアに接続できませんでした。",
+} as const;
+
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
   GROUP_WITH_3G_NOT_SELECTABLE: "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",

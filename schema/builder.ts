@@ -25,6 +25,8 @@ export interface Context {
   settings: { acceptanceHours: string };
   /** Per-request batching where Prisma selections cannot help. */
   loaders: Loaders;
+  /** Tells the carrier worker that new items are waiting. */
+  kickWorker: () => void;
 }
 
 export const builder = new SchemaBuilder<{

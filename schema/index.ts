@@ -9,5 +9,6 @@ import "./line.ts";
 import "./receipt.ts";
 import "./feature-access.ts";
 import "./acceptance-window.ts";
+import "./permission-change.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

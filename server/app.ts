@@ -13,7 +13,9 @@ import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
 import { schema } from "../schema/index.ts";
 import { authenticate } from "../services/auth.ts";
+import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createLoaders } from "../services/progress.ts";
+import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
@@ -50,10 +52,14 @@ export interface AppOptions {
   database?: Database;
   /** Write the SPEC §6 demo data into an empty database (default true). */
   seedDemo?: boolean;
+  /** Run the carrier worker in this process (default true). */
+  startWorker?: boolean;
 }
 
 export interface App {
   database: Database;
+  /** The carrier worker of this process, when it runs one. */
+  worker: Worker | null;
   clock: Clock;
   logger: Logger;
   /** Answers a Fetch request without a socket (tests, benchmarks). */
@@ -84,6 +90,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const db = database.prisma;
   const settings = { acceptanceHours: config.acceptanceHours };
+  const carrier = createCarrierSimulator(db, {
+    latencyMs: config.carrierLatencyMs,
+    failureRate: config.carrierFailureRate,
+  });
+  const worker =
+    (options.startWorker ?? true)
+      ? startWorker({
+          db,
+          carrier,
+          logger,
+          concurrency: config.workerConcurrency,
+          leaseMs: config.workerLeaseMs,
+          now: () => clock.now(),
+        })
+      : null;
+  const kickWorker = () => worker?.kick();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -113,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         actor: await authenticate(db, clock, header),
         ip: req?.socket?.remoteAddress ?? null,
         loaders: createLoaders(db),
+        kickWorker,
       };
     },
   });
@@ -143,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let stopping: Promise<void> | undefined;
   return {
     database,
+    worker,
     clock,
     logger,
     fetch: async (input, init) => yoga.fetch(new Request(input, init)),
@@ -162,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stop() {
       stopping ??= (async () => {
         await ws.close();
+        await worker?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

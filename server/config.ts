@@ -35,6 +35,8 @@ const Env = z.object({
   CARRIER_LATENCY_MS: z.string().regex(latency, "expected N or MIN-MAX").default("200-1200"),
   CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -52,6 +54,10 @@ export interface Config {
   carrierLatencyMs: { min: number; max: number };
   carrierFailureRate: number;
   demoPassword: string;
+  /** Receipt items one process applies at once. */
+  workerConcurrency: number;
+  /** How long a claimed item stays with its worker before another may take it over (crash recovery). */
+  workerLeaseMs: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
 }
 
@@ -78,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierLatencyMs: { min: Math.min(min, max), max: Math.max(min, max) },
     carrierFailureRate: e.CARRIER_FAILURE_RATE,
     demoPassword: e.DEMO_PASSWORD,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLeaseMs: e.WORKER_LEASE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -13,11 +13,11 @@ export interface RunningApp {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { onQuery?: (sql: string) => void } = {},
+  options: { onQuery?: (sql: string) => void; startWorker?: boolean } = {},
 ): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "silent", ...env });
   const database = await createTestDatabase({ migrate: false, onQuery: options.onQuery });
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, startWorker: options.startWorker });
   const { url } = await app.start(0, "127.0.0.1");
   return {
     app,

@@ -1,0 +1,44 @@
+// The simulated carrier: applies permission changes to its roster (the
+// CarrierLine table) after a configurable latency, failing a configurable
+// share of requests. Requests are idempotent by requestId, as a real
+// provisioning API's would be, so a retried or re-claimed item is applied once.
+import { carrierMessages } from "../../domain/messages.ts";
+import type { Db } from "../../server/db.ts";
+import { type Carrier, CarrierError, type PermissionRequest } from "./port.ts";
+
+export interface SimulatorOptions {
+  latencyMs: { min: number; max: number };
+  failureRate: number;
+  /** Injected for deterministic tests. */
+  random?: () => number;
+}
+
+export function createCarrierSimulator(db: Db, options: SimulatorOptions): Carrier {
+  const random = options.random ?? Math.random;
+  return {
+    async applyPermissions(request: PermissionRequest) {
+      const { min, max } = options.latencyMs;
+      const latency = min + Math.floor(random() * (max - min + 1));
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      if (options.failureRate > 0 && random() < options.failureRate) {
+        throw new CarrierError("CARRIER_REJECTED", carrierMessages.CARRIER_REJECTED, false);
+      }
+      const updated = await db.carrierLine.updateMany({
+        where: {
+          phoneNumber: request.phoneNumber,
+          // SQL's NOT (NULL = x) is not true, so a never-changed line needs its own branch.
+          OR: [{ lastRequestId: null }, { lastRequestId: { not: request.requestId } }],
+        },
+        data: {
+          backup: request.backup,
+          phonebookMigration: request.phonebookMigration,
+          lastRequestId: request.requestId,
+        },
+      });
+      if (updated.count === 0) {
+        const exists = await db.carrierLine.count({ where: { phoneNumber: request.phoneNumber } });
+        if (!exists) throw new CarrierError("UNKNOWN_LINE", carrierMessages.UNKNOWN_LINE, false);
+      }
+    },
+  };
+}

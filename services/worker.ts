@@ -1,0 +1,257 @@
+// Applies receipt items through the carrier (R7). The queue is the
+// ReceiptItem table itself, a transactional outbox: items are written in the
+// same transaction as their receipt, claimed with FOR UPDATE SKIP LOCKED under
+// a lease, and finished with a guarded update. pg-boss would need several
+// connections and LISTEN/NOTIFY, which the embedded single-connection PGlite
+// does not offer; this works identically on PGlite and PostgreSQL and across
+// several server processes.
+//
+// Guarantees: an item is never lost (a crashed worker's lease expires and
+// another worker claims it); a line's flags change once per item (only the
+// lease holder may finish it, and the carrier is idempotent per item id).
+import { randomUUID } from "node:crypto";
+import { carrierMessages } from "../domain/messages.ts";
+import type { Db } from "../server/db.ts";
+import type { Logger } from "../server/logger.ts";
+import { type Carrier, CarrierError } from "./carrier/port.ts";
+import { appendEvent, finishReceiptIfDone, type ReceiptEventRecord } from "./receipts.ts";
+
+export interface WorkerOptions {
+  db: Db;
+  carrier: Carrier;
+  logger: Logger;
+  /** Items applied at once by this process. */
+  concurrency?: number;
+  /** How long a claim lasts before another worker may take the item over. */
+  leaseMs?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+  /** Called after each committed event (realtime fan-out hooks in here). */
+  onEvent?: (event: ReceiptEventRecord) => void;
+  /** Business time for completedAt (FAKE_NOW); queue timing always uses real time. */
+  now?: () => Date;
+}
+
+interface ClaimedItem {
+  id: string;
+  receiptId: string;
+  lineId: string;
+  phoneNumber: string;
+  backup: boolean | null;
+  phonebookMigration: boolean | null;
+  attempts: number;
+  wasPending: boolean;
+}
+
+export function backoffMs(attempt: number): number {
+  return Math.min(60_000, 500 * 2 ** (attempt - 1));
+}
+
+export function startWorker(options: WorkerOptions) {
+  const { db, carrier, logger } = options;
+  const owner = `worker-${randomUUID()}`;
+  const concurrency = options.concurrency ?? 8;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 200;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const businessNow = options.now ?? (() => new Date());
+  const emit = (event: ReceiptEventRecord | null) => {
+    if (event) options.onEvent?.(event);
+  };
+
+  let stopped = false;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const idle = new Set<() => void>();
+
+  async function claim(limit: number): Promise<ClaimedItem[]> {
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    return db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<ClaimedItem[]>`
+        WITH picked AS (
+          SELECT i."id", i."status" FROM "ReceiptItem" i
+          JOIN "Receipt" r ON r."id" = i."receiptId"
+          WHERE r."kind" = 'PERMISSION_CHANGE'
+            AND ((i."status" = 'PENDING' AND i."nextAttemptAt" <= ${now})
+              OR (i."status" = 'PROCESSING' AND i."leaseUntil" < ${now}))
+          ORDER BY i."nextAttemptAt", i."receiptId", i."position"
+          LIMIT ${limit}
+          FOR UPDATE OF i SKIP LOCKED
+        )
+        UPDATE "ReceiptItem" i SET "status" = 'PROCESSING', "leaseOwner" = ${owner},
+          "leaseUntil" = ${leaseUntil}, "attempts" = i."attempts" + 1
+        FROM picked WHERE i."id" = picked."id"
+        RETURNING i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
+          i."phoneNumber" AS "phoneNumber", i."backup", i."phonebookMigration", i."attempts",
+          (picked."status" = 'PENDING') AS "wasPending"`;
+      const events: ReceiptEventRecord[] = [];
+      for (const item of rows.filter((r) => r.wasPending)) {
+        events.push(
+          await appendEvent(tx, item.receiptId, {
+            itemId: item.id,
+            itemStatus: "PROCESSING",
+            status: "PROCESSING",
+            at: businessNow(),
+          }),
+        );
+      }
+      queueMicrotask(() => events.forEach(emit));
+      return rows;
+    });
+  }
+
+  async function succeed(item: ClaimedItem) {
+    const at = businessNow();
+    const events = await db.$transaction(async (tx) => {
+      const done = await tx.receiptItem.updateMany({
+        where: { id: item.id, status: "PROCESSING", leaseOwner: owner },
+        data: { status: "SUCCEEDED", completedAt: at, leaseOwner: null, leaseUntil: null },
+      });
+      if (done.count === 0) return []; // lease lost: another worker owns the item now
+      await tx.line.update({
+        where: { id: item.lineId },
+        data: {
+          backup: item.backup ?? undefined,
+          phonebookMigration: item.phonebookMigration ?? undefined,
+          version: { increment: 1 },
+          status: "IN_SERVICE",
+        },
+      });
+      const event = await appendEvent(tx, item.receiptId, {
+        itemId: item.id,
+        itemStatus: "SUCCEEDED",
+        status: "PROCESSING",
+        at,
+      });
+      return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
+    });
+    events.forEach(emit);
+  }
+
+  async function fail(item: ClaimedItem, error: CarrierError) {
+    const at = businessNow();
+    const retry = error.retryable && item.attempts < maxAttempts;
+    const events = await db.$transaction(async (tx) => {
+      if (retry) {
+        // Back off by releasing the item with a lease that ends when the next
+        // attempt is due: the claim query takes it again after that, and no
+        // new PROCESSING event is logged for a retry.
+        await tx.receiptItem.updateMany({
+          where: { id: item.id, status: "PROCESSING", leaseOwner: owner },
+          data: {
+            status: "PROCESSING",
+            leaseUntil: new Date(Date.now() + backoffMs(item.attempts)),
+            leaseOwner: null,
+          },
+        });
+        return [];
+      }
+      const done = await tx.receiptItem.updateMany({
+        where: { id: item.id, status: "PROCESSING", leaseOwner: owner },
+        data: {
+          status: "FAILED",
+          completedAt: at,
+          errorCode: error.code,
+          errorMessage: error.message,
+          leaseOwner: null,
+          leaseUntil: null,
+        },
+      });
+      if (done.count === 0) return [];
+      // The flags stay as they were; the line is free for the next change.
+      await tx.line.update({ where: { id: item.lineId }, data: { status: "IN_SERVICE" } });
+      const event = await appendEvent(tx, item.receiptId, {
+        itemId: item.id,
+        itemStatus: "FAILED",
+        status: "PROCESSING",
+        at,
+      });
+      return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
+    });
+    events.forEach(emit);
+  }
+
+  async function apply(item: ClaimedItem) {
+    try {
+      await carrier.applyPermissions({
+        requestId: item.id,
+        phoneNumber: item.phoneNumber,
+        backup: item.backup ?? false,
+        phonebookMigration: item.phonebookMigration ?? false,
+      });
+      await succeed(item);
+    } catch (error) {
+      const carrierError =
+        error instanceof CarrierError
+          ? error
+          : new CarrierError("CARRIER_UNAVAILABLE", carrierMessages.CARRIER_UNAVAILABLE, true);
+      if (!(error instanceof CarrierError))
+        logger.warn({ err: error, itemId: item.id }, "carrier call failed");
+      await fail(item, carrierError).catch((e: unknown) =>
+        logger.error({ err: e }, "could not record failure"),
+      );
+    }
+  }
+
+  async function loop() {
+    while (!stopped) {
+      let claimed: ClaimedItem[] = [];
+      const free = concurrency - inFlight;
+      if (free > 0) {
+        try {
+          claimed = await claim(free);
+        } catch (error) {
+          if (stopped) break;
+          logger.error({ err: error }, "claiming receipt items failed");
+        }
+      }
+      for (const item of claimed) {
+        inFlight++;
+        void apply(item).finally(() => {
+          inFlight--;
+          wake?.();
+        });
+      }
+      if (claimed.length === 0 && inFlight === 0) for (const resolve of idle) resolve();
+      if (claimed.length === 0 || inFlight >= concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  const running = loop();
+  return {
+    owner,
+    /** Look for work now (after a submit) instead of at the next poll. */
+    kick() {
+      wake?.();
+    },
+    /** Resolves when this worker has found nothing to do and nothing is in flight. */
+    whenIdle(): Promise<void> {
+      return new Promise((resolve) => {
+        const done = () => {
+          idle.delete(done);
+          resolve();
+        };
+        idle.add(done);
+        wake?.();
+      });
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof startWorker>;
