@@ -183,8 +183,7 @@ export async function submitPermissionChange(
           .filter((t) => {
             const row = current.get(t.line.id);
             return (
-              !row ||
-              row.status !== "IN_SERVICE" ||
+              row?.status !== "IN_SERVICE" ||
               (t.expectedVersion !== null && row.version !== t.expectedVersion)
             );
           })

@@ -1,0 +1,138 @@
+// R7 under a crash: the server process is killed with SIGKILL in the middle of
+// a 200-line batch and started again. Every item must reach a final state
+// exactly once: none lost, none applied twice.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../server/db.ts";
+import { graphql, loginAs } from "../support/graphql.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dataDir = mkdtempSync(path.join(tmpdir(), "anshin-crash-"));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      FAKE_NOW: "2026-11-24T10:00:00+09:00",
+      CARRIER_LATENCY_MS: "20-60",
+      CARRIER_FAILURE_RATE: "0",
+      WORKER_CONCURRENCY: "4",
+      WORKER_LEASE_MS: "1000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start")), 60_000);
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const entry = JSON.parse(line) as { msg: string; port?: number };
+      if (entry.msg.startsWith("listening on") && entry.port) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({ child, url: `http://127.0.0.1:${entry.port}/graphql` });
+      }
+    });
+  });
+}
+
+async function progress(url: string, token: string, number: string) {
+  const result: any = await graphql(
+    url,
+    "query ($n: String!) { receipt(number: $n) { status progress { total pending processing succeeded failed } } }",
+    { n: number },
+    token,
+  );
+  return result.data.receipt as { status: string; progress: Record<string, number> };
+}
+
+describe("R7 crash safety", () => {
+  it("after SIGKILL mid-batch and a restart, all 200 items finish exactly once", async () => {
+    let server = await startServer();
+    let token = await loginAs(server.url, "Manager@admin");
+    const page: any = await graphql(
+      server.url,
+      "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id phoneNumber } } } }",
+      {},
+      token,
+    );
+    const lines: { id: string; phoneNumber: string }[] = page.data.lines.edges.map((e: any) => e.node);
+    expect(lines).toHaveLength(200);
+    const submitted: any = await graphql(
+      server.url,
+      "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { number } userErrors { code } } }",
+      { input: { lines: lines.map((l) => ({ lineId: l.id, backup: true, phonebookMigration: true })) } },
+      token,
+    );
+    const number: string = submitted.data.submitPermissionChange.receipt.number;
+
+    // Kill the process once part of the batch is done, with items in flight.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { progress: p } = await progress(server.url, token, number);
+      if (p.succeeded! >= 40) break;
+      if (Date.now() > deadline) throw new Error("batch did not progress");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    server.child.kill("SIGKILL");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+
+    server = await startServer();
+    token = await loginAs(server.url, "Manager@admin");
+    const finishBy = Date.now() + 90_000;
+    let final = await progress(server.url, token, number);
+    while (final.status === "PROCESSING") {
+      if (Date.now() > finishBy) throw new Error(`not finished: ${JSON.stringify(final)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      final = await progress(server.url, token, number);
+    }
+    expect(final).toEqual({
+      status: "SUCCEEDED",
+      progress: { total: 200, pending: 0, processing: 0, succeeded: 200, failed: 0 },
+    });
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+
+    const db = await openDatabase({ dataDir });
+    try {
+      const receipt = await db.prisma.receipt.findUniqueOrThrow({ where: { number } });
+      const items = await db.prisma.receiptItem.findMany({ where: { receiptId: receipt.id } });
+      expect(items.map((i) => i.status)).toEqual(Array(200).fill("SUCCEEDED"));
+      // Items in flight at the kill were taken over by the restarted process.
+      expect(items.some((i) => i.attempts >= 2)).toBe(true);
+      // Applied once: every line's version moved from 1 to exactly 2.
+      const after = await db.prisma.line.findMany({
+        where: { phoneNumber: { in: lines.map((l) => l.phoneNumber) } },
+      });
+      expect(after.map((l) => [l.version, l.status, l.backup, l.phonebookMigration])).toEqual(
+        Array(200).fill([2, "IN_SERVICE", true, true]),
+      );
+      // The event log has one final event per item and no gap.
+      const events = await db.prisma.receiptEvent.findMany({
+        where: { receiptId: receipt.id },
+        orderBy: { seq: "asc" },
+      });
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const succeeded = events.filter((e) => e.itemStatus === "SUCCEEDED").map((e) => e.itemId);
+      expect(succeeded).toHaveLength(200);
+      expect(new Set(succeeded).size).toBe(200);
+      expect(events.filter((e) => e.itemId === null && e.status === "SUCCEEDED")).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  }, 240_000);
+});
