@@ -5,7 +5,6 @@ export interface GraphqlResponse<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests name the shape they expect where it matters
 export async function graphql<T = any>(
   url: string,
   query: string,
