@@ -43,6 +43,22 @@ export const carrierMessages = {
   CARRIER_UNAVAILABLE: "キャリアに接続できませんでした。",
 } as const;
 
+/** Why a selected line gets no mail (R9, R10); listed as skipped, not an error. */
+export const skipReasons = {
+  NO_APP_DOWNLOAD_NEEDED: "4Gケータイはアプリのダウンロードが不要です。",
+  APP_PREINSTALLED: "アプリがプリインストールされているため、送信不要です。",
+  NO_PASSWORD_NOTICE_NEEDED: "Windows 10 Mobileはパスワード通知の対象外です。",
+  OUT_OF_SERVICE: "サービス対象外(3G ケータイなど)の回線です。",
+} as const;
+
+export type SkipReasonCode = keyof typeof skipReasons;
+
+/** Mail request errors beyond R3. */
+export const mailErrorMessages = {
+  NOTHING_TO_SEND: "送信が必要な回線がありません。",
+  MAIL_FAILED: "メールを送信できませんでした。",
+} as const;
+
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
   GROUP_WITH_3G_NOT_SELECTABLE: "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",

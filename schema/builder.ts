@@ -13,6 +13,7 @@ import type PrismaTypes from "../prisma/generated/pothos-types.ts";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
+import type { Carrier } from "../services/carrier/port.ts";
 import type { Loaders } from "../services/progress.ts";
 
 export interface Context {
@@ -25,6 +26,8 @@ export interface Context {
   settings: { acceptanceHours: string };
   /** Per-request batching where Prisma selections cannot help. */
   loaders: Loaders;
+  /** The carrier (roster, passwords). */
+  carrier: Carrier;
   /** Tells the carrier worker that new items are waiting. */
   kickWorker: () => void;
 }

@@ -10,5 +10,6 @@ import "./receipt.ts";
 import "./feature-access.ts";
 import "./acceptance-window.ts";
 import "./permission-change.ts";
+import "./mail.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

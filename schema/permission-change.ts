@@ -1,5 +1,5 @@
 // 利用可否設定: previewPermissionChange (確認) and submitPermissionChange (決定).
-import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Line } from "../prisma/generated/client/client.ts";
 import {
   type ChangeError,
@@ -10,6 +10,7 @@ import {
   type Warning,
 } from "../services/permission-change.ts";
 import { actorOf, builder } from "./builder.ts";
+import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
@@ -38,16 +39,6 @@ const PermissionChangeInput = builder.inputType("PermissionChangeInput", {
     idempotencyKey: t.string({ description: "A retry with the same key returns the original receipt." }),
   }),
 });
-
-/** Global IDs in, raw ids for the services; anything undecodable stays as given and is simply not found. */
-function rawId(id: string | number, typename: string): string {
-  try {
-    const decoded = decodeGlobalID(String(id));
-    return decoded.typename === typename ? decoded.id : String(id);
-  } catch {
-    return String(id);
-  }
-}
 
 function toServiceInput(input: typeof PermissionChangeInput.$inferInput): ServiceInput {
   return {

@@ -14,6 +14,8 @@ import type { Context } from "../schema/builder.ts";
 import { schema } from "../schema/index.ts";
 import { authenticate } from "../services/auth.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
+import { createMailDelivery } from "../services/mail/delivery.ts";
+import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
@@ -94,11 +96,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     latencyMs: config.carrierLatencyMs,
     failureRate: config.carrierFailureRate,
   });
+  const mailer = createMailer(config.smtpUrl);
   const worker =
     (options.startWorker ?? true)
       ? startWorker({
           db,
           carrier,
+          mail: createMailDelivery(db, mailer, carrier),
           logger,
           concurrency: config.workerConcurrency,
           leaseMs: config.workerLeaseMs,
@@ -135,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         actor: await authenticate(db, clock, header),
         ip: req?.socket?.remoteAddress ?? null,
         loaders: createLoaders(db),
+        carrier,
         kickWorker,
       };
     },
@@ -187,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       stopping ??= (async () => {
         await ws.close();
         await worker?.stop();
+        mailer.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -10,15 +10,18 @@
 // another worker claims it); a line's flags change once per item (only the
 // lease holder may finish it, and the carrier is idempotent per item id).
 import { randomUUID } from "node:crypto";
-import { carrierMessages } from "../domain/messages.ts";
+import { carrierMessages, mailErrorMessages } from "../domain/messages.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import { type Carrier, CarrierError } from "./carrier/port.ts";
+import { MailError } from "./mail/mailer.ts";
 import { appendEvent, finishReceiptIfDone, type ReceiptEventRecord } from "./receipts.ts";
 
 export interface WorkerOptions {
   db: Db;
   carrier: Carrier;
+  /** Delivers APP_DOWNLOAD_MAIL and PASSWORD_NOTICE_MAIL items. */
+  mail?: MailDelivery;
   logger: Logger;
   /** Items applied at once by this process. */
   concurrency?: number;
@@ -33,6 +36,7 @@ export interface WorkerOptions {
 }
 
 interface ClaimedItem {
+  kind: "PERMISSION_CHANGE" | "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
   id: string;
   receiptId: string;
   lineId: string;
@@ -41,6 +45,33 @@ interface ClaimedItem {
   phonebookMigration: boolean | null;
   attempts: number;
   wasPending: boolean;
+}
+
+/** Why an item did not go through, and whether another attempt may help. */
+export class ItemFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function asFailure(error: unknown): ItemFailure {
+  if (error instanceof ItemFailure) return error;
+  if (error instanceof CarrierError) return new ItemFailure(error.code, error.message, error.retryable);
+  if (error instanceof MailError)
+    return new ItemFailure("MAIL_FAILED", mailErrorMessages.MAIL_FAILED, error.retryable);
+  return new ItemFailure("CARRIER_UNAVAILABLE", carrierMessages.CARRIER_UNAVAILABLE, true);
+}
+
+export interface MailDelivery {
+  deliver(item: {
+    itemId: string;
+    kind: "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
+    lineId: string;
+  }): Promise<void>;
 }
 
 export function backoffMs(attempt: number): number {
@@ -72,17 +103,16 @@ export function startWorker(options: WorkerOptions) {
         WITH picked AS (
           SELECT i."id", i."status" FROM "ReceiptItem" i
           JOIN "Receipt" r ON r."id" = i."receiptId"
-          WHERE r."kind" = 'PERMISSION_CHANGE'
-            AND ((i."status" = 'PENDING' AND i."nextAttemptAt" <= ${now})
-              OR (i."status" = 'PROCESSING' AND i."leaseUntil" < ${now}))
+          WHERE (i."status" = 'PENDING' AND i."nextAttemptAt" <= ${now})
+             OR (i."status" = 'PROCESSING' AND i."leaseUntil" < ${now})
           ORDER BY i."nextAttemptAt", i."receiptId", i."position"
           LIMIT ${limit}
           FOR UPDATE OF i SKIP LOCKED
         )
         UPDATE "ReceiptItem" i SET "status" = 'PROCESSING', "leaseOwner" = ${owner},
           "leaseUntil" = ${leaseUntil}, "attempts" = i."attempts" + 1
-        FROM picked WHERE i."id" = picked."id"
-        RETURNING i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
+        FROM picked, "Receipt" r WHERE i."id" = picked."id" AND r."id" = i."receiptId"
+        RETURNING r."kind"::text AS kind, i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
           i."phoneNumber" AS "phoneNumber", i."backup", i."phonebookMigration", i."attempts",
           (picked."status" = 'PENDING') AS "wasPending"`;
       const events: ReceiptEventRecord[] = [];
@@ -109,15 +139,19 @@ export function startWorker(options: WorkerOptions) {
         data: { status: "SUCCEEDED", completedAt: at, leaseOwner: null, leaseUntil: null },
       });
       if (done.count === 0) return []; // lease lost: another worker owns the item now
-      await tx.line.update({
-        where: { id: item.lineId },
-        data: {
-          backup: item.backup ?? undefined,
-          phonebookMigration: item.phonebookMigration ?? undefined,
-          version: { increment: 1 },
-          status: "IN_SERVICE",
-        },
-      });
+      if (item.kind === "PERMISSION_CHANGE") {
+        await tx.line.update({
+          where: { id: item.lineId },
+          data: {
+            backup: item.backup ?? undefined,
+            phonebookMigration: item.phonebookMigration ?? undefined,
+            version: { increment: 1 },
+            status: "IN_SERVICE",
+          },
+        });
+      } else if (item.kind === "APP_DOWNLOAD_MAIL") {
+        await tx.line.update({ where: { id: item.lineId }, data: { lastAppDownloadMailAt: at } });
+      }
       const event = await appendEvent(tx, item.receiptId, {
         itemId: item.id,
         itemStatus: "SUCCEEDED",
@@ -129,7 +163,7 @@ export function startWorker(options: WorkerOptions) {
     events.forEach(emit);
   }
 
-  async function fail(item: ClaimedItem, error: CarrierError) {
+  async function fail(item: ClaimedItem, error: ItemFailure) {
     const at = businessNow();
     const retry = error.retryable && item.attempts < maxAttempts;
     const events = await db.$transaction(async (tx) => {
@@ -160,7 +194,9 @@ export function startWorker(options: WorkerOptions) {
       });
       if (done.count === 0) return [];
       // The flags stay as they were; the line is free for the next change.
-      await tx.line.update({ where: { id: item.lineId }, data: { status: "IN_SERVICE" } });
+      if (item.kind === "PERMISSION_CHANGE") {
+        await tx.line.update({ where: { id: item.lineId }, data: { status: "IN_SERVICE" } });
+      }
       const event = await appendEvent(tx, item.receiptId, {
         itemId: item.id,
         itemStatus: "FAILED",
@@ -172,25 +208,28 @@ export function startWorker(options: WorkerOptions) {
     events.forEach(emit);
   }
 
-  async function apply(item: ClaimedItem) {
-    try {
+  async function perform(item: ClaimedItem) {
+    if (item.kind === "PERMISSION_CHANGE") {
       await carrier.applyPermissions({
         requestId: item.id,
         phoneNumber: item.phoneNumber,
         backup: item.backup ?? false,
         phonebookMigration: item.phonebookMigration ?? false,
       });
+      return;
+    }
+    if (!options.mail) throw new ItemFailure("MAIL_FAILED", mailErrorMessages.MAIL_FAILED, true);
+    await options.mail.deliver({ itemId: item.id, kind: item.kind, lineId: item.lineId });
+  }
+
+  async function apply(item: ClaimedItem) {
+    try {
+      await perform(item);
       await succeed(item);
     } catch (error) {
-      const carrierError =
-        error instanceof CarrierError
-          ? error
-          : new CarrierError("CARRIER_UNAVAILABLE", carrierMessages.CARRIER_UNAVAILABLE, true);
-      if (!(error instanceof CarrierError))
-        logger.warn({ err: error, itemId: item.id }, "carrier call failed");
-      await fail(item, carrierError).catch((e: unknown) =>
-        logger.error({ err: e }, "could not record failure"),
-      );
+      const failure = asFailure(error);
+      if (failure.code === "CARRIER_UNAVAILABLE") logger.warn({ err: error, itemId: item.id }, "item failed");
+      await fail(item, failure).catch((e: unknown) => logger.error({ err: e }, "could not record failure"));
     }
   }
 

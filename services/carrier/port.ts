@@ -23,4 +23,6 @@ export class CarrierError extends Error {
 
 export interface Carrier {
   applyPermissions(request: PermissionRequest): Promise<void>;
+  /** My SoftBank passwords by phone number (R10); the gateway never stores them. */
+  passwords(phoneNumbers: string[]): Promise<Map<string, string>>;
 }

@@ -16,6 +16,13 @@ export interface SimulatorOptions {
 export function createCarrierSimulator(db: Db, options: SimulatorOptions): Carrier {
   const random = options.random ?? Math.random;
   return {
+    async passwords(phoneNumbers) {
+      const rows = await db.carrierLine.findMany({
+        where: { phoneNumber: { in: phoneNumbers } },
+        select: { phoneNumber: true, mySoftbankPassword: true },
+      });
+      return new Map(rows.map((r) => [r.phoneNumber, r.mySoftbankPassword]));
+    },
     async applyPermissions(request: PermissionRequest) {
       const { min, max } = options.latencyMs;
       const latency = min + Math.floor(random() * (max - min + 1));

@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../domain/auth/actor.ts";
 import { manualClock } from "../../domain/clock.ts";
 import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
+import type { Database } from "../../server/db.ts";
+import { createLogger } from "../../server/logger.ts";
 import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { submitPermissionChange } from "../../services/permission-change.ts";
 import { startWorker, type Worker } from "../../services/worker.ts";
-import type { Database } from "../../server/db.ts";
-import { createLogger } from "../../server/logger.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 const clock = manualClock("2026-11-24T10:00:00+09:00");
@@ -52,7 +52,13 @@ async function submit(count: number, offset: number) {
 }
 
 function run(carrier: Carrier) {
-  worker = startWorker({ db: db.prisma, carrier, logger: createLogger("silent"), pollMs: 20, now: clock.now });
+  worker = startWorker({
+    db: db.prisma,
+    carrier,
+    logger: createLogger("silent"),
+    pollMs: 20,
+    now: clock.now,
+  });
   return worker;
 }
 
@@ -60,12 +66,20 @@ describe("the carrier worker", () => {
   it("a permanent rejection fails the item with its reason; the line keeps its flags and is free again", async () => {
     const { receiptId, lines } = await submit(3, 0);
     await run({
+      passwords: async () => new Map(),
       applyPermissions: async () => {
-        throw new CarrierError("CARRIER_REJECTED", "キャリアで設定を反映できませんでした。再度お試しください。", false);
+        throw new CarrierError(
+          "CARRIER_REJECTED",
+          "キャリアで設定を反映できませんでした。再度お試しください。",
+          false,
+        );
       },
     }).whenIdle();
 
-    const receipt = await db.prisma.receipt.findUniqueOrThrow({ where: { id: receiptId }, include: { items: true } });
+    const receipt = await db.prisma.receipt.findUniqueOrThrow({
+      where: { id: receiptId },
+      include: { items: true },
+    });
     expect(receipt.status).toBe("FAILED");
     expect(receipt.completedAt).toEqual(clock.now());
     for (const item of receipt.items) {
@@ -92,6 +106,7 @@ describe("the carrier worker", () => {
     const { receiptId } = await submit(2, 10);
     const calls = new Map<string, number>();
     await run({
+      passwords: async () => new Map(),
       applyPermissions: async ({ requestId }) => {
         const n = (calls.get(requestId) ?? 0) + 1;
         calls.set(requestId, n);
@@ -100,10 +115,16 @@ describe("the carrier worker", () => {
     }).whenIdle();
     // whenIdle can resolve while retries wait for their backoff; wait for the receipt to close.
     const deadline = Date.now() + 10_000;
-    let receipt = await db.prisma.receipt.findUniqueOrThrow({ where: { id: receiptId }, include: { items: true } });
+    let receipt = await db.prisma.receipt.findUniqueOrThrow({
+      where: { id: receiptId },
+      include: { items: true },
+    });
     while (receipt.status === "PROCESSING" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      receipt = await db.prisma.receipt.findUniqueOrThrow({ where: { id: receiptId }, include: { items: true } });
+      receipt = await db.prisma.receipt.findUniqueOrThrow({
+        where: { id: receiptId },
+        include: { items: true },
+      });
     }
     expect(receipt.status).toBe("SUCCEEDED");
     expect(receipt.items.map((i) => [i.status, i.attempts])).toEqual([
