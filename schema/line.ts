@@ -2,6 +2,7 @@
 import { lineScope } from "../domain/auth/actor.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
+import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { GroupRef } from "./group.ts";
 
@@ -140,5 +141,24 @@ builder.queryField("line", (t) =>
         where: { ...visibleLines(ctx), phoneNumber: phoneNumber.trim() },
       });
     },
+  }),
+);
+
+const RefreshLinesPayload = builder
+  .objectRef<{ added: number; updated: number }>("RefreshLinesPayload")
+  .implement({
+    fields: (t) => ({
+      added: t.exposeInt("added", { description: "Lines newly listed (e.g. contracted today, R8)." }),
+      updated: t.exposeInt("updated", { description: "Listed lines whose contract facts changed." }),
+    }),
+  });
+
+builder.mutationField("refreshLines", (t) =>
+  t.field({
+    type: RefreshLinesPayload,
+    authScopes: { scope: "CHANGE_PERMISSIONS" },
+    description: "手動更新: lists the lines the carrier added today (R8) and refreshes contract facts.",
+    resolve: (_root, _args, ctx) =>
+      refreshLines(ctx.db, ctx.clock, ctx.carrier, actorOf(ctx), { ip: ctx.ip }),
   }),
 );

@@ -17,6 +17,7 @@ import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
+import { runDailySyncs } from "../services/roster-sync.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
@@ -110,6 +111,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
         })
       : null;
   const kickWorker = () => worker?.kick();
+  // The automatic daily roster sync (R8): checked at start and every hour; it
+  // runs once per JST day and account, whichever process gets there first.
+  const dailySync = async () => {
+    try {
+      const ran = await runDailySyncs(db, carrier, clock.now());
+      if (ran > 0) logger.info({ accounts: ran }, "daily roster sync done");
+    } catch (error) {
+      logger.error({ err: error }, "daily roster sync failed");
+    }
+  };
+  const syncTimer = worker ? setInterval(dailySync, 60 * 60 * 1000) : null;
+  syncTimer?.unref();
+  const firstSync = worker ? dailySync() : Promise.resolve();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -191,6 +205,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stop() {
       stopping ??= (async () => {
         await ws.close();
+        if (syncTimer) clearInterval(syncTimer);
+        await firstSync;
         await worker?.stop();
         mailer.close();
         await new Promise<void>((resolve) => {

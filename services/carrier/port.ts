@@ -21,7 +21,29 @@ export class CarrierError extends Error {
   }
 }
 
+/** One line of the carrier's roster for a corporate customer (R8). */
+export interface RosterLine {
+  phoneNumber: string;
+  name: string;
+  nameKana: string;
+  affiliation: string;
+  mailAddress: string;
+  deviceKind: "FEATURE_PHONE_4G" | "IPHONE" | "SMARTPHONE" | "WINDOWS10_MOBILE" | "FEATURE_PHONE_3G";
+  contractStatus: "ACTIVE" | "CANCELLED";
+  /** YYYY-MM-DD (JST). */
+  contractedOn: string;
+  changeKind: "EXISTING" | "MODEL_CHANGE" | "INFO_CHANGE" | "NEW_LINE" | "MNP_PORT_IN";
+  changedAt: Date;
+  appPreinstalled: boolean;
+  sharedPhonebook: boolean;
+  upgradedFrom3gOn: string | null;
+  backup: boolean;
+  phonebookMigration: boolean;
+}
+
 export interface Carrier {
+  /** The customer's whole roster, including lines the portal has not listed yet. */
+  roster(customerCode: string): Promise<RosterLine[]>;
   applyPermissions(request: PermissionRequest): Promise<void>;
   /** My SoftBank passwords by phone number (R10); the gateway never stores them. */
   passwords(phoneNumbers: string[]): Promise<Map<string, string>>;

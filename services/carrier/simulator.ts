@@ -3,6 +3,7 @@
 // share of requests. Requests are idempotent by requestId, as a real
 // provisioning API's would be, so a retried or re-claimed item is applied once.
 import { carrierMessages } from "../../domain/messages.ts";
+import { fromDateOnly } from "../../domain/time.ts";
 import type { Db } from "../../server/db.ts";
 import { type Carrier, CarrierError, type PermissionRequest } from "./port.ts";
 
@@ -16,6 +17,19 @@ export interface SimulatorOptions {
 export function createCarrierSimulator(db: Db, options: SimulatorOptions): Carrier {
   const random = options.random ?? Math.random;
   return {
+    async roster(customerCode) {
+      const rows = await db.carrierLine.findMany({
+        where: { customerCode },
+        orderBy: { phoneNumber: "asc" },
+      });
+      return rows.map(
+        ({ mySoftbankPassword: _secret, lastRequestId: _request, customerCode: _code, ...line }) => ({
+          ...line,
+          contractedOn: fromDateOnly(line.contractedOn),
+          upgradedFrom3gOn: line.upgradedFrom3gOn ? fromDateOnly(line.upgradedFrom3gOn) : null,
+        }),
+      );
+    },
     async passwords(phoneNumbers) {
       const rows = await db.carrierLine.findMany({
         where: { phoneNumber: { in: phoneNumbers } },

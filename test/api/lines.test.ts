@@ -237,3 +237,13 @@ describe("acceptanceWindow (R4)", () => {
     });
   });
 });
+
+describe("refreshLines (手動更新, R8)", () => {
+  it("lists the three lines the carrier added today; a second refresh adds nothing", async () => {
+    const refresh = () =>
+      graphql(server.graphqlUrl, "mutation { refreshLines { added updated } }", {}, token);
+    expect((await refresh()).data).toEqual({ refreshLines: { added: 3, updated: 0 } });
+    expect((await refresh()).data).toEqual({ refreshLines: { added: 0, updated: 0 } });
+    expect((await lines({ first: 1 })).totalCount).toBe(1003);
+  });
+});

@@ -66,6 +66,7 @@ describe("the carrier worker", () => {
   it("a permanent rejection fails the item with its reason; the line keeps its flags and is free again", async () => {
     const { receiptId, lines } = await submit(3, 0);
     await run({
+      roster: async () => [],
       passwords: async () => new Map(),
       applyPermissions: async () => {
         throw new CarrierError(
@@ -106,6 +107,7 @@ describe("the carrier worker", () => {
     const { receiptId } = await submit(2, 10);
     const calls = new Map<string, number>();
     await run({
+      roster: async () => [],
       passwords: async () => new Map(),
       applyPermissions: async ({ requestId }) => {
         const n = (calls.get(requestId) ?? 0) + 1;

@@ -1,0 +1,73 @@
+// R8 in practice: 手動更新 lists today's new lines; the daily sync lists
+// them from the next day; nothing is listed before its contract date.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manualClock } from "../../domain/clock.ts";
+import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
+import type { Database } from "../../server/db.ts";
+import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
+import { runDailySyncs, syncRoster } from "../../services/roster-sync.ts";
+import { createTestDatabase } from "../support/database.ts";
+
+const clock = manualClock("2026-11-24T10:00:00+09:00");
+let db: Database;
+let accountId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemoIfEmpty(db.prisma, { password: "pw", now: clock.now() });
+  accountId = (await db.prisma.account.findFirstOrThrow({ where: { name: "デモ株式会社" } })).id;
+});
+afterAll(() => db.close());
+
+const carrier = () => createCarrierSimulator(db.prisma, { latencyMs: { min: 0, max: 0 }, failureRate: 0 });
+const listed = () => db.prisma.line.count({ where: { accountId } });
+
+describe("R8 roster sync", () => {
+  it("the daily sync on the day of addition lists nothing new", async () => {
+    expect(await runDailySyncs(db.prisma, carrier(), clock.now())).toBe(2);
+    expect(await listed()).toBe(1000);
+    // Once a day: a second call the same day does nothing.
+    expect(await runDailySyncs(db.prisma, carrier(), clock.now())).toBe(0);
+  });
+
+  it("手動更新 lists the three lines added today, not the one contracted tomorrow", async () => {
+    clock.set("2026-11-24T11:00:00+09:00");
+    expect(await syncRoster(db.prisma, carrier(), accountId, "MANUAL", clock.now())).toEqual({
+      added: 3,
+      updated: 0,
+    });
+    expect(await listed()).toBe(1003);
+    const added = await db.prisma.line.findMany({
+      where: { accountId, changeKind: { in: ["NEW_LINE", "MNP_PORT_IN"] } },
+    });
+    expect(added.map((l) => l.changeKind).sort()).toEqual(["MNP_PORT_IN", "NEW_LINE", "NEW_LINE"]);
+    // R1 defaults for contracts from 2017-05-10: backup off, migration on.
+    expect(added.every((l) => !l.backup && l.phonebookMigration)).toBe(true);
+  });
+
+  it("the next day's daily sync lists the line whose contract date has come, and picks up changed facts", async () => {
+    const someone = await db.prisma.line.findFirstOrThrow({
+      where: { accountId },
+      orderBy: { phoneNumber: "asc" },
+    });
+    await db.prisma.carrierLine.update({
+      where: { phoneNumber: someone.phoneNumber },
+      data: { affiliation: "新設部 1課" },
+    });
+    clock.set("2026-11-25T06:00:00+09:00");
+    expect(await runDailySyncs(db.prisma, carrier(), clock.now())).toBe(2);
+    expect(await listed()).toBe(1004);
+    const changed = await db.prisma.line.findUniqueOrThrow({ where: { id: someone.id } });
+    expect(changed.affiliation).toBe("新設部 1課");
+    expect(changed.version).toBe(someone.version + 1);
+    const runs = await db.prisma.lineSyncRun.findMany({
+      where: { accountId },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(runs.map((r) => [r.trigger, r.added, r.updated])).toEqual([
+      ["DAILY", 0, 0],
+      ["MANUAL", 3, 0],
+      ["DAILY", 1, 1],
+    ]);
+  });
+});
