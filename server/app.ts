@@ -13,6 +13,7 @@ import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
 import { schema } from "../schema/index.ts";
 import { authenticate } from "../services/auth.ts";
+import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
@@ -93,10 +94,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const db = database.prisma;
   const settings = { acceptanceHours: config.acceptanceHours };
-  const carrier = createCarrierSimulator(db, {
-    latencyMs: config.carrierLatencyMs,
-    failureRate: config.carrierFailureRate,
-  });
+  const carrier = config.carrierUrl
+    ? createHttpCarrier(config.carrierUrl)
+    : createCarrierSimulator(db, {
+        latencyMs: config.carrierLatencyMs,
+        failureRate: config.carrierFailureRate,
+      });
   const mailer = createMailer(config.smtpUrl);
   const worker =
     (options.startWorker ?? true)
