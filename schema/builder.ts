@@ -15,6 +15,7 @@ import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Carrier } from "../services/carrier/port.ts";
 import type { Loaders } from "../services/progress.ts";
+import type { RealtimePubSub } from "../services/realtime.ts";
 
 export interface Context {
   db: Db;
@@ -26,6 +27,8 @@ export interface Context {
   settings: { acceptanceHours: string };
   /** Per-request batching where Prisma selections cannot help. */
   loaders: Loaders;
+  /** Realtime pub/sub (subscriptions). */
+  realtime: RealtimePubSub;
   /** The carrier (roster, passwords). */
   carrier: Carrier;
   /** Tells the carrier worker that new items are waiting. */
@@ -86,6 +89,7 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 /** An account id that matches nothing (the nil UUID), for lookups without a caller. */
 export const NO_ACCOUNT = "00000000-0000-0000-0000-000000000000";

@@ -11,5 +11,6 @@ import "./feature-access.ts";
 import "./acceptance-window.ts";
 import "./permission-change.ts";
 import "./mail.ts";
+import "./receipt-progress.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

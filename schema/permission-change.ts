@@ -153,6 +153,11 @@ builder.mutationField("submitPermissionChange", (t) =>
         { ip: ctx.ip },
       );
       if (!result.ok) return { receiptId: null, replayed: false, userErrors: toUserErrors(result.errors) };
+      if (result.accepted) {
+        const { event, accountId, lineIds } = result.accepted;
+        ctx.realtime.publish("receipt:event", event.receiptId, event);
+        ctx.realtime.publish("lines:changed", accountId, { lineIds });
+      }
       ctx.kickWorker();
       return { receiptId: result.receiptId, replayed: result.replayed, userErrors: [] };
     },

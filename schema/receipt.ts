@@ -71,7 +71,7 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
   }),
 });
 
-builder.prismaNode("ReceiptItem", {
+export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
   id: { field: "id" },

@@ -18,6 +18,7 @@ import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
+import { createRealtime } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         latencyMs: config.carrierLatencyMs,
         failureRate: config.carrierFailureRate,
       });
+  const realtime = createRealtime();
   const mailer = createMailer(config.smtpUrl);
   const worker =
     (options.startWorker ?? true)
@@ -107,6 +109,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
           db,
           carrier,
           mail: createMailDelivery(db, mailer, carrier),
+          onEvent: (event) => realtime.publish("receipt:event", event.receiptId, event),
+          onLinesChanged: (accountId, lineIds) => realtime.publish("lines:changed", accountId, { lineIds }),
           logger,
           concurrency: config.workerConcurrency,
           leaseMs: config.workerLeaseMs,
@@ -157,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ip: req?.socket?.remoteAddress ?? null,
         loaders: createLoaders(db),
         carrier,
+        realtime,
         kickWorker,
       };
     },
@@ -169,7 +174,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     void yoga(req, res);
   });
-  const ws = attachGraphqlWs(server, yoga, GRAPHQL_PATH);
+  const ws = attachGraphqlWs(server, yoga, GRAPHQL_PATH, async (params) => {
+    const header = connectionParamsAuthorization(params);
+    return header === null || (await authenticate(db, clock, header)) !== null;
+  });
 
   async function health(_req: IncomingMessage, res: ServerResponse) {
     let ok = true;

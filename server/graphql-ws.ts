@@ -17,10 +17,16 @@ export function attachGraphqlWs(
   // biome-ignore lint/suspicious/noExplicitAny: yoga's context generics are not needed here
   yoga: YogaServerInstance<any, any>,
   path: string,
+  /** Decides at connection time whether credentials in connectionParams are acceptable. */
+  acceptConnection: (connectionParams: Record<string, unknown> | undefined) => Promise<boolean>,
 ) {
   const wss = new WebSocketServer({ server, path });
   const disposable = useServer(
     {
+      // A connection that presents credentials which do not authenticate is
+      // closed with 4403 Forbidden (graphql-transport-ws); one with none may
+      // still run public operations.
+      onConnect: (ctx) => acceptConnection(ctx.connectionParams),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {

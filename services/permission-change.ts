@@ -10,7 +10,7 @@ import type { Line } from "../prisma/generated/client/client.ts";
 import { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
-import { appendEvent, nextReceiptNumber } from "./receipts.ts";
+import { appendEvent, nextReceiptNumber, type ReceiptEventRecord } from "./receipts.ts";
 
 export interface PermissionChangeInput {
   lines?: { lineId: string; backup: boolean; phonebookMigration: boolean; version?: number | null }[] | null;
@@ -145,7 +145,14 @@ class Refused extends Error {
 }
 
 export type SubmitResult =
-  | { ok: true; receiptId: string; replayed: boolean; targets: number }
+  | {
+      ok: true;
+      receiptId: string;
+      replayed: boolean;
+      targets: number;
+      /** For realtime fan-out after commit (empty on a replay). */
+      accepted?: { event: ReceiptEventRecord; accountId: string; lineIds: string[] };
+    }
   | { ok: false; errors: ChangeError[] };
 
 export async function submitPermissionChange(
@@ -219,7 +226,7 @@ export async function submitPermissionChange(
           })),
         });
         await tx.line.updateMany({ where: { id: { in: ids } }, data: { status: "PROCESSING" } });
-        await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
+        const event = await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
         await audit(tx, auditActorOf(actor), "PERMISSION_CHANGE_SUBMITTED", {
           at: now,
           ip: meta.ip,
@@ -227,7 +234,13 @@ export async function submitPermissionChange(
           lineIds: ids,
           detail: { number: receipt.number, lines: targets.length },
         });
-        return { ok: true as const, receiptId: receipt.id, replayed: false, targets: targets.length };
+        return {
+          ok: true as const,
+          receiptId: receipt.id,
+          replayed: false,
+          targets: targets.length,
+          accepted: { event, accountId: actor.accountId, lineIds: ids },
+        };
       },
       { timeout: 30_000, maxWait: 30_000 },
     );

@@ -31,11 +31,14 @@ export interface WorkerOptions {
   maxAttempts?: number;
   /** Called after each committed event (realtime fan-out hooks in here). */
   onEvent?: (event: ReceiptEventRecord) => void;
+  /** Called after a line's flags, status or version changed. */
+  onLinesChanged?: (accountId: string, lineIds: string[]) => void;
   /** Business time for completedAt (FAKE_NOW); queue timing always uses real time. */
   now?: () => Date;
 }
 
 interface ClaimedItem {
+  accountId: string;
   kind: "PERMISSION_CHANGE" | "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
   id: string;
   receiptId: string;
@@ -112,7 +115,7 @@ export function startWorker(options: WorkerOptions) {
         UPDATE "ReceiptItem" i SET "status" = 'PROCESSING', "leaseOwner" = ${owner},
           "leaseUntil" = ${leaseUntil}, "attempts" = i."attempts" + 1
         FROM picked, "Receipt" r WHERE i."id" = picked."id" AND r."id" = i."receiptId"
-        RETURNING r."kind"::text AS kind, i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
+        RETURNING r."accountId"::text AS "accountId", r."kind"::text AS kind, i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
           i."phoneNumber" AS "phoneNumber", i."backup", i."phonebookMigration", i."attempts",
           (picked."status" = 'PENDING') AS "wasPending"`;
       const events: ReceiptEventRecord[] = [];
@@ -161,6 +164,7 @@ export function startWorker(options: WorkerOptions) {
       return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
     });
     events.forEach(emit);
+    if (events.length > 0) options.onLinesChanged?.(item.accountId, [item.lineId]);
   }
 
   async function fail(item: ClaimedItem, error: ItemFailure) {
@@ -206,6 +210,8 @@ export function startWorker(options: WorkerOptions) {
       return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
     });
     events.forEach(emit);
+    if (events.length > 0 && item.kind === "PERMISSION_CHANGE")
+      options.onLinesChanged?.(item.accountId, [item.lineId]);
   }
 
   async function perform(item: ClaimedItem) {

@@ -1,0 +1,136 @@
+// receiptProgress: a snapshot, then every item transition in `seq` order,
+// then the final event; with `afterSeq`, missed events are replayed from the
+// receipt's event log first. The log in the database is the source of truth:
+// live pub/sub messages are used when they continue the sequence, and any gap
+// (a slow consumer, a message lost between instances) is filled from the log,
+// so a stream never skips or repeats a seq.
+import { GraphQLError } from "graphql";
+import { authErrorMessages } from "../domain/messages.ts";
+import type { Receipt } from "../prisma/generated/client/client.ts";
+import { reviveEvent } from "../services/realtime.ts";
+import type { ReceiptEventRecord } from "../services/receipts.ts";
+import { actorOf, builder, type Context } from "./builder.ts";
+import { rawId } from "./ids.ts";
+import {
+  ReceiptItemRef,
+  ReceiptItemStatusEnum,
+  ReceiptRef,
+  ReceiptStatusEnum,
+  visibleReceipts,
+} from "./receipt.ts";
+
+interface ProgressEvent {
+  seq: number;
+  receiptId: string;
+  itemId: string | null;
+  itemStatus: ReceiptEventRecord["itemStatus"];
+  status: ReceiptEventRecord["status"];
+  snapshot: boolean;
+}
+
+const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgressEvent").implement({
+  description:
+    "One step of a receipt: the first event is a snapshot (item null); the last has a final status.",
+  fields: (t) => ({
+    seq: t.exposeInt("seq", { description: "Position in the receipt's event log; resume with afterSeq." }),
+    snapshot: t.exposeBoolean("snapshot"),
+    status: t.field({
+      type: ReceiptStatusEnum,
+      resolve: (e) => e.status,
+      description: "The receipt's status after this event.",
+    }),
+    itemStatus: t.field({ type: ReceiptItemStatusEnum, nullable: true, resolve: (e) => e.itemStatus }),
+    receipt: t.field({
+      type: ReceiptRef,
+      resolve: async (e, _args, ctx) =>
+        (await ctx.db.receipt.findUniqueOrThrow({ where: { id: e.receiptId } })) as Receipt,
+    }),
+    item: t.field({
+      type: ReceiptItemRef,
+      nullable: true,
+      resolve: (e, _args, ctx) =>
+        e.itemId ? ctx.db.receiptItem.findUnique({ where: { id: e.itemId } }) : null,
+    }),
+  }),
+});
+
+const isFinal = (e: { itemId: string | null; status: string }) =>
+  e.itemId === null && e.status !== "PROCESSING";
+
+function toEvent(record: ReceiptEventRecord): ProgressEvent {
+  return {
+    seq: record.seq,
+    receiptId: record.receiptId,
+    itemId: record.itemId,
+    itemStatus: record.itemStatus,
+    status: record.status,
+    snapshot: false,
+  };
+}
+
+async function* receiptProgress(ctx: Context, receiptId: string, afterSeq: number | null | undefined) {
+  const receipt = await ctx.db.receipt.findFirst({
+    where: { AND: [{ id: receiptId }, visibleReceipts(ctx)] },
+  });
+  if (!receipt) throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
+  // Listen before reading, so nothing published meanwhile is missed.
+  const live = ctx.realtime.subscribe("receipt:event", receipt.id);
+  try {
+    const now = await ctx.db.receipt.findUniqueOrThrow({
+      where: { id: receipt.id },
+      select: { lastSeq: true, status: true },
+    });
+    yield {
+      seq: now.lastSeq,
+      receiptId: receipt.id,
+      itemId: null,
+      itemStatus: null,
+      status: now.status,
+      snapshot: true,
+    };
+    let cursor = afterSeq ?? now.lastSeq;
+
+    const replay = async () =>
+      ctx.db.receiptEvent.findMany({
+        where: { receiptId: receipt.id, seq: { gt: cursor } },
+        orderBy: { seq: "asc" },
+      });
+
+    for (const record of await replay()) {
+      yield toEvent(record);
+      cursor = record.seq;
+      if (isFinal(record)) return;
+    }
+    if (now.status !== "PROCESSING" && cursor >= now.lastSeq) return;
+
+    for await (const message of live) {
+      const record = reviveEvent(message);
+      if (record.seq <= cursor) continue;
+      const batch = record.seq === cursor + 1 ? [record] : await replay();
+      for (const next of batch) {
+        if (next.seq <= cursor) continue;
+        yield toEvent(next);
+        cursor = next.seq;
+        if (isFinal(next)) return;
+      }
+    }
+  } finally {
+    await live.return();
+  }
+}
+
+builder.subscriptionField("receiptProgress", (t) =>
+  t.field({
+    type: ReceiptProgressEventRef,
+    authScopes: { scope: "READ_RECEIPTS" },
+    args: {
+      receiptId: t.arg.id({ required: true }),
+      afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
+    },
+    subscribe: (_root, args, ctx) => {
+      actorOf(ctx);
+      return receiptProgress(ctx, rawId(args.receiptId, "Receipt"), args.afterSeq);
+    },
+    resolve: (event) => event,
+  }),
+);
