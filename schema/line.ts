@@ -5,6 +5,7 @@ import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/clie
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { GroupRef } from "./group.ts";
+import { rawId } from "./ids.ts";
 
 export const DeviceKindEnum = builder.enumType(DeviceKind, { name: "DeviceKind" });
 export const ContractStatusEnum = builder.enumType(ContractStatus, { name: "ContractStatus" });
@@ -160,5 +161,41 @@ builder.mutationField("refreshLines", (t) =>
     description: "手動更新: lists the lines the carrier added today (R8) and refreshes contract facts.",
     resolve: (_root, _args, ctx) =>
       refreshLines(ctx.db, ctx.clock, ctx.carrier, actorOf(ctx), { ip: ctx.ip }),
+  }),
+);
+
+async function* lineChanges(ctx: Context, groupId: string | null, lineIds: string[] | null) {
+  const actor = actorOf(ctx);
+  const wanted = lineIds ? new Set(lineIds) : null;
+  const live = ctx.realtime.subscribe("lines:changed", actor.accountId);
+  try {
+    for await (const change of live) {
+      const ids = change.lineIds.filter((id) => !wanted || wanted.has(id));
+      if (ids.length === 0) continue;
+      // Read the lines now: the event only says which changed; the caller's
+      // scope (a GROUP administrator's groups) applies as everywhere else.
+      const lines = await ctx.db.line.findMany({
+        where: { AND: [{ id: { in: ids } }, lineScope(actor), groupId ? { groupId } : {}] },
+      });
+      yield* lines;
+    }
+  } finally {
+    await live.return();
+  }
+}
+
+builder.subscriptionField("lineStatusChanged", (t) =>
+  t.field({
+    type: LineRef,
+    authScopes: { scope: "READ_LINES" },
+    description: "Lines (status, flags, version) as they change; optionally only a group's or some lines.",
+    args: { groupId: t.arg.id(), lineIds: t.arg.idList() },
+    subscribe: (_root, args, ctx) =>
+      lineChanges(
+        ctx,
+        args.groupId ? rawId(args.groupId, "Group") : null,
+        args.lineIds ? args.lineIds.map((id) => rawId(id, "Line")) : null,
+      ),
+    resolve: (line) => line,
   }),
 );
