@@ -57,7 +57,7 @@ export interface AppOptions {
   database?: Database;
   /** Write the SPEC §6 demo data into an empty database (default true). */
   seedDemo?: boolean;
-  /** Run the carrier worker in this process (default true). */
+  /** Run the carrier worker in this process (default: the WORKER setting). */
   startWorker?: boolean;
 }
 
@@ -101,10 +101,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
         latencyMs: config.carrierLatencyMs,
         failureRate: config.carrierFailureRate,
       });
-  const realtime = createRealtime();
+  const { pubsub: realtime, close: closeRealtime } = createRealtime(config.redisUrl);
   const mailer = createMailer(config.smtpUrl);
   const worker =
-    (options.startWorker ?? true)
+    (options.startWorker ?? config.runWorker)
       ? startWorker({
           db,
           carrier,
@@ -220,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await firstSync;
         await worker?.stop();
         mailer.close();
+        await closeRealtime();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -35,6 +35,7 @@ const Env = z.object({
   CARRIER_LATENCY_MS: z.string().regex(latency, "expected N or MIN-MAX").default("200-1200"),
   CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
+  WORKER: z.enum(["on", "off"]).default("on"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -54,6 +55,8 @@ export interface Config {
   carrierLatencyMs: { min: number; max: number };
   carrierFailureRate: number;
   demoPassword: string;
+  /** Whether this process applies receipt items and runs the daily sync (off: an API-only instance). */
+  runWorker: boolean;
   /** Receipt items one process applies at once. */
   workerConcurrency: number;
   /** How long a claimed item stays with its worker before another may take it over (crash recovery). */
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierLatencyMs: { min: Math.min(min, max), max: Math.max(min, max) },
     carrierFailureRate: e.CARRIER_FAILURE_RATE,
     demoPassword: e.DEMO_PASSWORD,
+    runWorker: e.WORKER === "on",
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
     logLevel: e.LOG_LEVEL,

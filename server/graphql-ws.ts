@@ -27,6 +27,9 @@ export function attachGraphqlWs(
       // closed with 4403 Forbidden (graphql-transport-ws); one with none may
       // still run public operations.
       onConnect: (ctx) => acceptConnection(ctx.connectionParams),
+      // The protocol's default of 3 s is tight for a busy 2-core machine; a
+      // client that never initialises is still closed (4408).
+      connectionInitWaitTimeout: 10_000,
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {

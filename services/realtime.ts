@@ -1,6 +1,8 @@
 // Realtime topics, typed in one place and scoped by id. In-process by default;
 // with REDIS_URL the same pub/sub runs over Redis (several instances).
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
 import type { ReceiptEventRecord } from "./receipts.ts";
 
 export type Topics = {
@@ -12,8 +14,24 @@ export type Topics = {
 
 export type RealtimePubSub = PubSub<Topics>;
 
-export function createRealtime(eventTarget?: Parameters<typeof createPubSub<Topics>>[0]): RealtimePubSub {
-  return createPubSub<Topics>(eventTarget);
+export interface Realtime {
+  pubsub: RealtimePubSub;
+  close(): Promise<void>;
+}
+
+/** In-process pub/sub, or Redis-backed (@graphql-yoga/redis-event-target) when a URL is given. */
+export function createRealtime(redisUrl?: string): Realtime {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+  // Publishing and subscribing need separate connections in Redis.
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  return {
+    pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
 }
 
 /** Events that crossed Redis arrive as JSON: bring dates back. */

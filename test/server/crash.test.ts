@@ -1,54 +1,29 @@
 // R7 under a crash: the server process is killed with SIGKILL in the middle of
 // a 200-line batch and started again. Every item must reach a final state
 // exactly once: none lost, none applied twice.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
+import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "anshin-crash-"));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) child.kill("SIGKILL");
+  killAllServerProcesses();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-      FAKE_NOW: "2026-11-24T10:00:00+09:00",
-      CARRIER_LATENCY_MS: "20-60",
-      CARRIER_FAILURE_RATE: "0",
-      WORKER_CONCURRENCY: "4",
-      WORKER_LEASE_MS: "1000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+const startServer = () =>
+  startServerProcess({
+    DATA_DIR: dataDir,
+    FAKE_NOW: "2026-11-24T10:00:00+09:00",
+    CARRIER_LATENCY_MS: "20-60",
+    CARRIER_FAILURE_RATE: "0",
+    WORKER_CONCURRENCY: "4",
+    WORKER_LEASE_MS: "1000",
   });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start")), 60_000);
-    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const entry = JSON.parse(line) as { msg: string; port?: number };
-      if (entry.msg.startsWith("listening on") && entry.port) {
-        clearTimeout(timer);
-        child.removeAllListeners("exit");
-        resolve({ child, url: `http://127.0.0.1:${entry.port}/graphql` });
-      }
-    });
-  });
-}
 
 async function progress(url: string, token: string, number: string) {
   const result: any = await graphql(
@@ -63,9 +38,9 @@ async function progress(url: string, token: string, number: string) {
 describe("R7 crash safety", () => {
   it("after SIGKILL mid-batch and a restart, all 200 items finish exactly once", async () => {
     let server = await startServer();
-    let token = await loginAs(server.url, "Manager@admin");
+    let token = await loginAs(server.graphqlUrl, "Manager@admin");
     const page: any = await graphql(
-      server.url,
+      server.graphqlUrl,
       "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id phoneNumber } } } }",
       {},
       token,
@@ -73,7 +48,7 @@ describe("R7 crash safety", () => {
     const lines: { id: string; phoneNumber: string }[] = page.data.lines.edges.map((e: any) => e.node);
     expect(lines).toHaveLength(200);
     const submitted: any = await graphql(
-      server.url,
+      server.graphqlUrl,
       "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { number } userErrors { code } } }",
       { input: { lines: lines.map((l) => ({ lineId: l.id, backup: true, phonebookMigration: true })) } },
       token,
@@ -83,29 +58,27 @@ describe("R7 crash safety", () => {
     // Kill the process once part of the batch is done, with items in flight.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const { progress: p } = await progress(server.url, token, number);
+      const { progress: p } = await progress(server.graphqlUrl, token, number);
       if (p.succeeded! >= 40) break;
       if (Date.now() > deadline) throw new Error("batch did not progress");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    server.child.kill("SIGKILL");
-    await new Promise((resolve) => server.child.once("exit", resolve));
+    await server.kill();
 
     server = await startServer();
-    token = await loginAs(server.url, "Manager@admin");
+    token = await loginAs(server.graphqlUrl, "Manager@admin");
     const finishBy = Date.now() + 90_000;
-    let final = await progress(server.url, token, number);
+    let final = await progress(server.graphqlUrl, token, number);
     while (final.status === "PROCESSING") {
       if (Date.now() > finishBy) throw new Error(`not finished: ${JSON.stringify(final)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      final = await progress(server.url, token, number);
+      final = await progress(server.graphqlUrl, token, number);
     }
     expect(final).toEqual({
       status: "SUCCEEDED",
       progress: { total: 200, pending: 0, processing: 0, succeeded: 200, failed: 0 },
     });
-    server.child.kill("SIGTERM");
-    await new Promise((resolve) => server.child.once("exit", resolve));
+    expect(await server.stop()).toBe(0);
 
     const db = await openDatabase({ dataDir });
     try {

@@ -1,0 +1,98 @@
+// Several instances on one PostgreSQL and one Redis (run by CI, which starts
+// both): a watcher on instance A sees every event of a batch submitted on
+// instance B, and when B is killed mid-batch, instance C's workers finish the
+// batch and the watcher misses nothing. A runs no worker (WORKER=off), so
+// everything it hears crossed Redis.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { graphql, loginAs } from "../support/graphql.ts";
+import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
+import { collect, wsClient } from "../support/subscriptions.ts";
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+const name = `multi_${randomUUID().replaceAll("-", "")}`;
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  killAllServerProcesses();
+  if (serverUrl) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () => {
+  it("a watcher on A misses nothing of a batch submitted on B, even when B dies mid-batch and C finishes it", async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const env = {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: redisUrl!,
+      FAKE_NOW: "2026-11-24T10:00:00+09:00",
+      CARRIER_LATENCY_MS: "20-60",
+      CARRIER_FAILURE_RATE: "0",
+      WORKER_CONCURRENCY: "2",
+      WORKER_LEASE_MS: "1000",
+    };
+    // All start together: migrations and demo data happen exactly once.
+    const [a, b, c] = await Promise.all([
+      startServerProcess({ ...env, WORKER: "off" }),
+      startServerProcess(env),
+      startServerProcess(env),
+    ]);
+    const token = await loginAs(b.graphqlUrl, "Manager@admin");
+    const page: any = await graphql(
+      b.graphqlUrl,
+      "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { totalCount edges { node { id } } } }",
+      {},
+      token,
+    );
+    expect(page.data.lines.totalCount).toBe(980);
+    const submitted: any = await graphql(
+      b.graphqlUrl,
+      "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
+      {
+        input: {
+          lines: page.data.lines.edges.map((e: any) => ({
+            lineId: e.node.id,
+            backup: true,
+            phonebookMigration: true,
+          })),
+        },
+      },
+      token,
+    );
+    const receiptId = submitted.data.submitPermissionChange.receipt.id;
+
+    const watcher = wsClient(a.wsUrl, token);
+    const watching = collect<any>(
+      watcher,
+      "subscription ($id: ID!) { receiptProgress(receiptId: $id, afterSeq: 0) { seq snapshot itemStatus status } }",
+      { id: receiptId },
+      { timeoutMs: 120_000 },
+    );
+    // Let B work a while, then crash it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await b.kill();
+
+    const { events, completed, error } = await watching;
+    await watcher.dispose();
+    expect(error).toBeUndefined();
+    expect(completed).toBe(true);
+    const stream = events.filter((e) => !e.receiptProgress.snapshot).map((e) => e.receiptProgress);
+    expect(stream.map((e) => e.seq)).toEqual(Array.from({ length: 402 }, (_, i) => i + 1));
+    expect(stream.filter((e) => e.itemStatus === "SUCCEEDED")).toHaveLength(200);
+    expect(stream.at(-1)).toMatchObject({ status: "SUCCEEDED" });
+    expect(await a.stop()).toBe(0);
+    expect(await c.stop()).toBe(0);
+  }, 180_000);
+});
