@@ -59,6 +59,11 @@ export const mailErrorMessages = {
   MAIL_FAILED: "メールを送信できませんでした。",
 } as const;
 
+/** Realtime: why a subscription ended early. */
+export const realtimeMessages = {
+  SLOW_CONSUMER: "通知の受信が追いつかないため、購読を終了しました。再度購読してください。",
+} as const;
+
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
   GROUP_WITH_3G_NOT_SELECTABLE: "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",

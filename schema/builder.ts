@@ -15,7 +15,7 @@ import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Carrier } from "../services/carrier/port.ts";
 import type { Loaders } from "../services/progress.ts";
-import type { RealtimePubSub } from "../services/realtime.ts";
+import type { Realtime } from "../services/realtime.ts";
 
 export interface Context {
   db: Db;
@@ -28,7 +28,7 @@ export interface Context {
   /** Per-request batching where Prisma selections cannot help. */
   loaders: Loaders;
   /** Realtime pub/sub (subscriptions). */
-  realtime: RealtimePubSub;
+  realtime: Realtime;
   /** The carrier (roster, passwords). */
   carrier: Carrier;
   /** Tells the carrier worker that new items are waiting. */

@@ -1,7 +1,11 @@
 // Line (回線): the type, `lines` (keyset-paginated, filtered) and `line`.
+
+import { GraphQLError } from "graphql";
 import { lineScope } from "../domain/auth/actor.ts";
+import { realtimeMessages } from "../domain/messages.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
+import { OVERFLOW } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { GroupRef } from "./group.ts";
@@ -170,6 +174,10 @@ async function* lineChanges(ctx: Context, groupId: string | null, lineIds: strin
   const live = ctx.realtime.subscribe("lines:changed", actor.accountId);
   try {
     for await (const change of live) {
+      if (change === OVERFLOW) {
+        // Which lines changed is lost; the client re-subscribes and refetches.
+        throw new GraphQLError(realtimeMessages.SLOW_CONSUMER, { extensions: { code: "SLOW_CONSUMER" } });
+      }
       const ids = change.lineIds.filter((id) => !wanted || wanted.has(id));
       if (ids.length === 0) continue;
       // Read the lines now: the event only says which changed; the caller's

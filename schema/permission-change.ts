@@ -155,8 +155,8 @@ builder.mutationField("submitPermissionChange", (t) =>
       if (!result.ok) return { receiptId: null, replayed: false, userErrors: toUserErrors(result.errors) };
       if (result.accepted) {
         const { event, accountId, lineIds } = result.accepted;
-        ctx.realtime.publish("receipt:event", event.receiptId, event);
-        ctx.realtime.publish("lines:changed", accountId, { lineIds });
+        ctx.realtime.pubsub.publish("receipt:event", event.receiptId, event);
+        ctx.realtime.pubsub.publish("lines:changed", accountId, { lineIds });
       }
       ctx.kickWorker();
       return { receiptId: result.receiptId, replayed: result.replayed, userErrors: [] };

@@ -7,7 +7,7 @@
 import { GraphQLError } from "graphql";
 import { authErrorMessages } from "../domain/messages.ts";
 import type { Receipt } from "../prisma/generated/client/client.ts";
-import { reviveEvent } from "../services/realtime.ts";
+import { OVERFLOW, reviveEvent } from "../services/realtime.ts";
 import type { ReceiptEventRecord } from "../services/receipts.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { rawId } from "./ids.ts";
@@ -104,9 +104,10 @@ async function* receiptProgress(ctx: Context, receiptId: string, afterSeq: numbe
     if (now.status !== "PROCESSING" && cursor >= now.lastSeq) return;
 
     for await (const message of live) {
-      const record = reviveEvent(message);
-      if (record.seq <= cursor) continue;
-      const batch = record.seq === cursor + 1 ? [record] : await replay();
+      // After an overflow (a slow consumer) the gap is refilled from the log.
+      const record = message === OVERFLOW ? null : reviveEvent(message);
+      if (record && record.seq <= cursor) continue;
+      const batch = record && record.seq === cursor + 1 ? [record] : await replay();
       for (const next of batch) {
         if (next.seq <= cursor) continue;
         yield toEvent(next);

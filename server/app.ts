@@ -101,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         latencyMs: config.carrierLatencyMs,
         failureRate: config.carrierFailureRate,
       });
-  const { pubsub: realtime, close: closeRealtime } = createRealtime(config.redisUrl);
+  const realtimeHub = createRealtime(config.redisUrl);
+  const realtime = realtimeHub.pubsub;
   const mailer = createMailer(config.smtpUrl);
   const worker =
     (options.startWorker ?? config.runWorker)
@@ -161,7 +162,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ip: req?.socket?.remoteAddress ?? null,
         loaders: createLoaders(db),
         carrier,
-        realtime,
+        realtime: realtimeHub,
         kickWorker,
       };
     },
@@ -220,7 +221,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await firstSync;
         await worker?.stop();
         mailer.close();
-        await closeRealtime();
+        await realtimeHub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -1,5 +1,12 @@
 // Realtime topics, typed in one place and scoped by id. In-process by default;
-// with REDIS_URL the same pub/sub runs over Redis (several instances).
+// with REDIS_URL the same event target runs over Redis (several instances).
+//
+// Subscribers read through a bounded queue of their own. graphql-yoga's
+// pubsub.subscribe queues without bound until 1,024 pending events and then
+// throws inside the publisher's dispatch, which Node reports as an uncaught
+// exception: one slow consumer could take the whole process down. Here a full
+// queue is dropped and the subscriber is told so (OVERFLOW); receiptProgress
+// then refills the gap from the receipt's event log.
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
@@ -14,24 +21,112 @@ export type Topics = {
 
 export type RealtimePubSub = PubSub<Topics>;
 
+/** Events a subscriber may hold before its queue is dropped. */
+export const SUBSCRIBER_QUEUE_LIMIT = 512;
+
+export const OVERFLOW = Symbol("overflow");
+
+type Payload<K extends keyof Topics> = Topics[K][1];
+
+interface Target {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+}
+
 export interface Realtime {
   pubsub: RealtimePubSub;
+  /** A bounded subscription to one topic and id; ends when `return()` is called. */
+  subscribe<K extends keyof Topics>(
+    topic: K,
+    id: string,
+    limit?: number,
+  ): AsyncGenerator<Payload<K> | typeof OVERFLOW, void, unknown>;
   close(): Promise<void>;
 }
 
 /** In-process pub/sub, or Redis-backed (@graphql-yoga/redis-event-target) when a URL is given. */
 export function createRealtime(redisUrl?: string): Realtime {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
-  // Publishing and subscribing need separate connections in Redis.
-  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
-  return {
-    pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
-    async close() {
+  let target: Target;
+  let close = async () => {};
+  if (redisUrl) {
+    // Publishing and subscribing need separate connections in Redis.
+    const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }) as unknown as Target;
+    close = async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    };
+  } else {
+    target = new EventTarget();
+  }
+  const pubsub = createPubSub<Topics>({ eventTarget: target as never });
+  return {
+    pubsub,
+    subscribe: (topic, id, limit = SUBSCRIBER_QUEUE_LIMIT) =>
+      boundedSubscription(target, `${topic}:${id}`, limit),
+    close,
+  };
+}
+
+/**
+ * Listens at once (not on the first read, as a generator or a Repeater
+ * would), so a caller can subscribe, then read the database, and miss nothing
+ * published in between. `return()` ends it even while a read is waiting.
+ */
+function boundedSubscription<T>(
+  target: Target,
+  topic: string,
+  limit: number,
+): AsyncGenerator<T | typeof OVERFLOW, void, unknown> {
+  let queue: T[] = [];
+  let overflowed = false;
+  let finished = false;
+  let wake: (() => void) | undefined;
+  const listener = (event: Event) => {
+    if (queue.length >= limit) {
+      queue = [];
+      overflowed = true;
+    } else {
+      queue.push((event as CustomEvent<T>).detail);
+    }
+    wake?.();
+  };
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    target.removeEventListener(topic, listener);
+    wake?.();
+  };
+  target.addEventListener(topic, listener);
+  const done = { done: true as const, value: undefined };
+  const iterator: AsyncGenerator<T | typeof OVERFLOW, void, unknown> = {
+    async next() {
+      for (;;) {
+        if (finished) return done;
+        if (overflowed) {
+          overflowed = false;
+          return { done: false, value: OVERFLOW };
+        }
+        if (queue.length > 0) return { done: false, value: queue.shift() as T };
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    },
+    async return() {
+      finish();
+      return done;
+    },
+    async throw(error: unknown) {
+      finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
     },
   };
+  return iterator;
 }
 
 /** Events that crossed Redis arrive as JSON: bring dates back. */

@@ -69,7 +69,12 @@ describe("receiptProgress", () => {
     const receipt = await submit(lineIds, true);
     const client = wsClient(server.wsUrl, token);
     try {
-      const full = await collect<Event>(client, PROGRESS, { id: receipt.id, after: 0 });
+      const full = await collect<Event>(
+        client,
+        PROGRESS,
+        { id: receipt.id, after: 0 },
+        { timeoutMs: 90_000 },
+      );
       expect(full.error).toBeUndefined();
       expect(full.completed).toBe(true);
       const [snapshot, ...events] = full.events;
