@@ -13,7 +13,7 @@ import { actorOf, builder, type Context } from "./builder.ts";
 import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { toUserErrors } from "./permission-change.ts";
-import { ReceiptRef } from "./receipt.ts";
+import { payloadReceipt, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const SkippedRef = builder.objectRef<Skipped>("SkippedLine").implement({
@@ -37,8 +37,7 @@ const MailPayloadRef = builder.objectRef<MailPayload>("MailRequestPayload").impl
     receipt: t.field({
       type: ReceiptRef,
       nullable: true,
-      resolve: (p, _args, ctx) =>
-        p.receiptId ? ctx.db.receipt.findUnique({ where: { id: p.receiptId } }) : null,
+      resolve: payloadReceipt,
     }),
     replayed: t.boolean({ resolve: (p) => p.replayed }),
     skipped: t.field({ type: [SkippedRef], resolve: (p) => p.skipped }),

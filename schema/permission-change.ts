@@ -12,7 +12,7 @@ import {
 import { actorOf, builder } from "./builder.ts";
 import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
-import { ReceiptRef } from "./receipt.ts";
+import { payloadReceipt, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const LineTargetInput = builder.inputType("LineTargetInput", {
@@ -125,8 +125,7 @@ const SubmitPayloadRef = builder.objectRef<SubmitPayload>("SubmitPermissionChang
     receipt: t.field({
       type: ReceiptRef,
       nullable: true,
-      resolve: (p, _args, ctx) =>
-        p.receiptId ? ctx.db.receipt.findUnique({ where: { id: p.receiptId } }) : null,
+      resolve: payloadReceipt,
     }),
     replayed: t.boolean({
       description: "True when the idempotencyKey matched an earlier request and its receipt is returned.",

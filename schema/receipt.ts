@@ -157,3 +157,8 @@ builder.queryField("receipt", (t) =>
       ctx.db.receipt.findFirst({ ...query, where: { ...visibleReceipts(ctx), number: number.trim() } }),
   }),
 );
+
+/** For mutation payloads that carry the id of the receipt they created. */
+export function payloadReceipt(payload: { receiptId: string | null }, _args: unknown, ctx: Context) {
+  return payload.receiptId ? ctx.db.receipt.findUnique({ where: { id: payload.receiptId } }) : null;
+}
