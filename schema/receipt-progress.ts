@@ -42,8 +42,12 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     itemStatus: t.field({ type: ReceiptItemStatusEnum, nullable: true, resolve: (e) => e.itemStatus }),
     receipt: t.field({
       type: ReceiptRef,
-      resolve: async (e, _args, ctx) =>
-        (await ctx.db.receipt.findUniqueOrThrow({ where: { id: e.receiptId } })) as Receipt,
+      resolve: async (e, _args, ctx) => {
+        // A subscription keeps one context for all its events: forget the
+        // progress loaded for an earlier event.
+        ctx.loaders.progress.clear(e.receiptId);
+        return (await ctx.db.receipt.findUniqueOrThrow({ where: { id: e.receiptId } })) as Receipt;
+      },
     }),
     item: t.field({
       type: ReceiptItemRef,
