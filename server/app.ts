@@ -175,10 +175,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     void yoga(req, res);
   });
-  const ws = attachGraphqlWs(server, yoga, GRAPHQL_PATH, async (params) => {
-    const header = connectionParamsAuthorization(params);
-    return header === null || (await authenticate(db, clock, header)) !== null;
-  });
+  const ws = attachGraphqlWs(
+    server,
+    yoga,
+    GRAPHQL_PATH,
+    async (params) => {
+      const header = connectionParamsAuthorization(params);
+      return header === null || (await authenticate(db, clock, header)) !== null;
+    },
+    { keepAliveMs: config.wsKeepAliveMs },
+  );
 
   async function health(_req: IncomingMessage, res: ServerResponse) {
     let ok = true;

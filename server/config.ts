@@ -36,6 +36,7 @@ const Env = z.object({
   CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
   WORKER: z.enum(["on", "off"]).default("on"),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -55,6 +56,8 @@ export interface Config {
   carrierLatencyMs: { min: number; max: number };
   carrierFailureRate: number;
   demoPassword: string;
+  /** WebSocket ping interval; a socket that misses a pong is closed. */
+  wsKeepAliveMs: number;
   /** Whether this process applies receipt items and runs the daily sync (off: an API-only instance). */
   runWorker: boolean;
   /** Receipt items one process applies at once. */
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierFailureRate: e.CARRIER_FAILURE_RATE,
     demoPassword: e.DEMO_PASSWORD,
     runWorker: e.WORKER === "on",
+    wsKeepAliveMs: e.WS_KEEPALIVE_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
     logLevel: e.LOG_LEVEL,

@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -19,8 +19,29 @@ export function attachGraphqlWs(
   path: string,
   /** Decides at connection time whether credentials in connectionParams are acceptable. */
   acceptConnection: (connectionParams: Record<string, unknown> | undefined) => Promise<boolean>,
+  options: { keepAliveMs?: number } = {},
 ) {
   const wss = new WebSocketServer({ server, path });
+
+  // Keep-alive: every interval each socket gets a WebSocket ping; one that has
+  // not answered the previous ping with a pong is dead (a vanished network,
+  // a suspended laptop) and is terminated, freeing its subscriptions.
+  const alive = new WeakMap<WebSocket, boolean>();
+  wss.on("connection", (socket) => {
+    alive.set(socket, true);
+    socket.on("pong", () => alive.set(socket, true));
+  });
+  const keepAlive = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, options.keepAliveMs ?? 12_000);
+  keepAlive.unref();
   const disposable = useServer(
     {
       // A connection that presents credentials which do not authenticate is
@@ -59,6 +80,7 @@ export function attachGraphqlWs(
     wss,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close() {
+      clearInterval(keepAlive);
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
