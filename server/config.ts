@@ -37,6 +37,11 @@ const Env = z.object({
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
   WORKER: z.enum(["on", "off"]).default("on"),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -58,6 +63,8 @@ export interface Config {
   demoPassword: string;
   /** WebSocket ping interval; a socket that misses a pong is closed. */
   wsKeepAliveMs: number;
+  /** Unsent bytes a WebSocket may accumulate before the slow consumer is disconnected. */
+  wsMaxBufferedBytes: number;
   /** Whether this process applies receipt items and runs the daily sync (off: an API-only instance). */
   runWorker: boolean;
   /** Receipt items one process applies at once. */
@@ -92,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: e.DEMO_PASSWORD,
     runWorker: e.WORKER === "on",
     wsKeepAliveMs: e.WS_KEEPALIVE_MS,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
     logLevel: e.LOG_LEVEL,

@@ -19,9 +19,10 @@ export function attachGraphqlWs(
   path: string,
   /** Decides at connection time whether credentials in connectionParams are acceptable. */
   acceptConnection: (connectionParams: Record<string, unknown> | undefined) => Promise<boolean>,
-  options: { keepAliveMs?: number } = {},
+  options: { keepAliveMs?: number; maxBufferedBytes?: number } = {},
 ) {
   const wss = new WebSocketServer({ server, path });
+  const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
 
   // Keep-alive: every interval each socket gets a WebSocket ping; one that has
   // not answered the previous ping with a pong is dead (a vanished network,
@@ -51,6 +52,15 @@ export function attachGraphqlWs(
       // The protocol's default of 3 s is tight for a busy 2-core machine; a
       // client that never initialises is still closed (4408).
       connectionInitWaitTimeout: 10_000,
+      // A client that does not read its socket makes the server buffer what
+      // it cannot send. Past the limit the socket is closed with 1013 (try
+      // again later); the client reconnects and resumes with afterSeq.
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBufferedBytes && socket.readyState === socket.OPEN) {
+          socket.close(1013, "slow consumer: resubscribe with afterSeq");
+        }
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
