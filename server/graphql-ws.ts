@@ -2,7 +2,7 @@
 // GraphQL. Every operation goes through yoga.getEnveloped, so WebSocket and
 // HTTP share one plugin chain: context, limits, auth and error masking.
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import { type ExecutionArgs, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -71,17 +71,25 @@ export function attachGraphqlWs(
           params: payload,
           connectionParams: ctx.connectionParams,
         });
-        const args: ExecutionArgs = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        return args;
+        // Parse and validation errors (including graphql-armor's limits, which
+        // throw) belong to this operation only: report them to the client
+        // instead of letting graphql-ws close the whole socket with 4500.
+        try {
+          const args: ExecutionArgs = {
+            schema,
+            operationName: payload.operationName,
+            document: parse(payload.query),
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          };
+          const errors = validate(args.schema, args.document);
+          if (errors.length > 0) return errors;
+          return args;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
       },
     },
     wss,

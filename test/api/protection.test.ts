@@ -70,3 +70,23 @@ describe("CSRF prevention", () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe("limits over WebSocket", () => {
+  it("refuses a too costly subscription as an error of that operation; the socket stays usable", async () => {
+    const { collect, wsClient } = await import("../support/subscriptions.ts");
+    const client = wsClient(server.wsUrl, token);
+    try {
+      const items = "items(first: 200) { edges { node { phoneNumber name status } } }";
+      const refused = await collect(
+        client,
+        `subscription { receiptProgress(receiptId: "x") { receipt { a: ${items} b: ${items} c: ${items} d: ${items} } } }`,
+        {},
+      );
+      expect(JSON.stringify(refused.error)).toContain("Query Cost limit of 20000 exceeded");
+      const ok = await collect(client, "{ viewer { kind } }", {});
+      expect(ok).toMatchObject({ completed: true, events: [{ viewer: { kind: "ADMINISTRATOR" } }] });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
