@@ -5,7 +5,7 @@ import { type Actor, groupScope, lineScope } from "../domain/auth/actor.ts";
 import type { Clock } from "../domain/clock.ts";
 import { authErrorMessages, screenTexts } from "../domain/messages.ts";
 import { acceptanceWindow } from "../domain/rules/acceptance.ts";
-import { type SelectionError, selectionErrors, userError } from "../domain/rules/selection.ts";
+import { selectionErrors, userError } from "../domain/rules/selection.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
 import { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
@@ -111,12 +111,8 @@ export async function expandSelection(
   }
 
   const targets = [...byLine.values()].sort((a, b) => a.line.phoneNumber.localeCompare(b.line.phoneNumber));
-  errors.push(...selectionErrors(targets.map((t) => t.line)).map(asChangeError));
+  errors.push(...selectionErrors(targets.map((t) => t.line)));
   return { targets, errors };
-}
-
-function asChangeError(error: SelectionError): ChangeError {
-  return { ...error };
 }
 
 /** R14: allowing migration on a shared-phonebook line deserves the manual's caution; it does not block. */

@@ -11,6 +11,7 @@
 // lease holder may finish it, and the carrier is idempotent per item id).
 import { randomUUID } from "node:crypto";
 import { carrierMessages, mailErrorMessages } from "../domain/messages.ts";
+import type { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import { type Carrier, CarrierError } from "./carrier/port.ts";
@@ -75,6 +76,22 @@ export interface MailDelivery {
     kind: "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
     lineId: string;
   }): Promise<void>;
+}
+
+/** Logs an item's final state and closes its receipt when it was the last open item. */
+async function logFinalState(
+  tx: Prisma.TransactionClient,
+  item: { id: string; receiptId: string },
+  itemStatus: "SUCCEEDED" | "FAILED",
+  at: Date,
+) {
+  const event = await appendEvent(tx, item.receiptId, {
+    itemId: item.id,
+    itemStatus,
+    status: "PROCESSING",
+    at,
+  });
+  return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
 }
 
 export function backoffMs(attempt: number): number {
@@ -155,13 +172,7 @@ export function startWorker(options: WorkerOptions) {
       } else if (item.kind === "APP_DOWNLOAD_MAIL") {
         await tx.line.update({ where: { id: item.lineId }, data: { lastAppDownloadMailAt: at } });
       }
-      const event = await appendEvent(tx, item.receiptId, {
-        itemId: item.id,
-        itemStatus: "SUCCEEDED",
-        status: "PROCESSING",
-        at,
-      });
-      return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
+      return logFinalState(tx, item, "SUCCEEDED", at);
     });
     events.forEach(emit);
     if (events.length > 0) options.onLinesChanged?.(item.accountId, [item.lineId]);
@@ -201,13 +212,7 @@ export function startWorker(options: WorkerOptions) {
       if (item.kind === "PERMISSION_CHANGE") {
         await tx.line.update({ where: { id: item.lineId }, data: { status: "IN_SERVICE" } });
       }
-      const event = await appendEvent(tx, item.receiptId, {
-        itemId: item.id,
-        itemStatus: "FAILED",
-        status: "PROCESSING",
-        at,
-      });
-      return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
+      return logFinalState(tx, item, "FAILED", at);
     });
     events.forEach(emit);
     if (events.length > 0 && item.kind === "PERMISSION_CHANGE")
