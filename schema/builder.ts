@@ -16,6 +16,7 @@ import type { Logger } from "../server/logger.ts";
 import type { Carrier } from "../services/carrier/port.ts";
 import type { Loaders } from "../services/progress.ts";
 import type { Realtime } from "../services/realtime.ts";
+import type { SharedReads } from "../services/shared-reads.ts";
 
 export interface Context {
   db: Db;
@@ -29,6 +30,8 @@ export interface Context {
   loaders: Loaders;
   /** Realtime pub/sub (subscriptions). */
   realtime: Realtime;
+  /** Reads shared by all subscribers of one event on this instance. */
+  sharedReads: SharedReads;
   /** The carrier (roster, passwords). */
   carrier: Carrier;
   /** Tells the carrier worker that new items are waiting. */

@@ -6,18 +6,11 @@
 // so a stream never skips or repeats a seq.
 import { GraphQLError } from "graphql";
 import { authErrorMessages } from "../domain/messages.ts";
-import type { Receipt } from "../prisma/generated/client/client.ts";
 import { OVERFLOW, reviveEvent } from "../services/realtime.ts";
 import type { ReceiptEventRecord } from "../services/receipts.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { rawId } from "./ids.ts";
-import {
-  ReceiptItemRef,
-  ReceiptItemStatusEnum,
-  ReceiptRef,
-  ReceiptStatusEnum,
-  visibleReceipts,
-} from "./receipt.ts";
+import { ReceiptItemStatusEnum, ReceiptStatusEnum, visibleReceipts } from "./receipt.ts";
 
 interface ProgressEvent {
   seq: number;
@@ -40,20 +33,25 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
       description: "The receipt's status after this event.",
     }),
     itemStatus: t.field({ type: ReceiptItemStatusEnum, nullable: true, resolve: (e) => e.itemStatus }),
-    receipt: t.field({
-      type: ReceiptRef,
-      resolve: async (e, _args, ctx) => {
-        // A subscription keeps one context for all its events: forget the
-        // progress loaded for an earlier event.
-        ctx.loaders.progress.clear(e.receiptId);
-        return (await ctx.db.receipt.findUniqueOrThrow({ where: { id: e.receiptId } })) as Receipt;
-      },
+    // Read once per event for all its subscribers on this instance: the key
+    // names the event and the selection (prismaField passes the fields the
+    // query asks for, so Pothos needs no follow-up reads per subscriber).
+    receipt: t.prismaField({
+      type: "Receipt",
+      resolve: (query, e, _args, ctx) =>
+        ctx.sharedReads.get(`receipt:${e.receiptId}:${e.seq}:${JSON.stringify(query)}`, () =>
+          ctx.db.receipt.findUniqueOrThrow({ ...query, where: { id: e.receiptId } }),
+        ),
     }),
-    item: t.field({
-      type: ReceiptItemRef,
+    item: t.prismaField({
+      type: "ReceiptItem",
       nullable: true,
-      resolve: (e, _args, ctx) =>
-        e.itemId ? ctx.db.receiptItem.findUnique({ where: { id: e.itemId } }) : null,
+      resolve: (query, e, _args, ctx) =>
+        e.itemId
+          ? ctx.sharedReads.get(`item:${e.itemId}:${e.seq}:${JSON.stringify(query)}`, () =>
+              ctx.db.receiptItem.findUnique({ ...query, where: { id: e.itemId as string } }),
+            )
+          : null,
     }),
   }),
 });

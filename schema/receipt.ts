@@ -54,8 +54,15 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
     status: t.expose("status", { type: ReceiptStatusEnum }),
     progress: t.field({
       type: ProgressRef,
-      select: { id: true },
-      resolve: (r, _args, ctx) => ctx.loaders.progress.load(r.id),
+      select: { id: true, lastSeq: true },
+      // Every item transition appends to the event log, so the counts are a
+      // function of (receipt, lastSeq): one read serves every subscriber and
+      // request that saw the same lastSeq. The per-request loader still
+      // batches a page of receipts into one query.
+      resolve: (r, _args, ctx) =>
+        ctx.sharedReads.get(`progress:${r.id}:${r.lastSeq}`, () =>
+          ctx.loaders.progress.clear(r.id).load(r.id),
+        ),
     }),
     resendOf: t.relation("parent", {
       nullable: true,

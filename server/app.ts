@@ -20,6 +20,7 @@ import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
 import { createRealtime } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
+import { createSharedReads } from "../services/shared-reads.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
@@ -102,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         failureRate: config.carrierFailureRate,
       });
   const realtimeHub = createRealtime(config.redisUrl);
+  const sharedReads = createSharedReads();
   const realtime = realtimeHub.pubsub;
   const mailer = createMailer(config.smtpUrl);
   const worker =
@@ -163,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         loaders: createLoaders(db),
         carrier,
         realtime: realtimeHub,
+        sharedReads,
         kickWorker,
       };
     },

@@ -118,7 +118,8 @@ export function startWorker(options: WorkerOptions) {
   async function claim(limit: number): Promise<ClaimedItem[]> {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    return db.$transaction(async (tx) => {
+    const events: ReceiptEventRecord[] = [];
+    const claimed = await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<ClaimedItem[]>`
         WITH picked AS (
           SELECT i."id", i."status" FROM "ReceiptItem" i
@@ -135,7 +136,6 @@ export function startWorker(options: WorkerOptions) {
         RETURNING r."accountId"::text AS "accountId", r."kind"::text AS kind, i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
           i."phoneNumber" AS "phoneNumber", i."backup", i."phonebookMigration", i."attempts",
           (picked."status" = 'PENDING') AS "wasPending"`;
-      const events: ReceiptEventRecord[] = [];
       for (const item of rows.filter((r) => r.wasPending)) {
         events.push(
           await appendEvent(tx, item.receiptId, {
@@ -146,9 +146,12 @@ export function startWorker(options: WorkerOptions) {
           }),
         );
       }
-      queueMicrotask(() => events.forEach(emit));
       return rows;
     });
+    // Published after the commit, so a subscriber reading the receipt for
+    // these events sees them.
+    events.forEach(emit);
+    return claimed;
   }
 
   async function succeed(item: ClaimedItem) {

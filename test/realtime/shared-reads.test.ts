@@ -1,0 +1,76 @@
+// Many watchers of one receipt cost the database about what one watcher
+// costs: the receipt, its progress and each event's item are read once per
+// event on an instance, not once per event per watcher.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, startTestApp } from "../support/app.ts";
+import { graphql, loginAs } from "../support/graphql.ts";
+import { collect, wsClient } from "../support/subscriptions.ts";
+
+const PROGRESS = /* GraphQL */ `
+  subscription ($id: ID!) {
+    receiptProgress(receiptId: $id, afterSeq: 0) {
+      seq status
+      item { phoneNumber status }
+      receipt { number status progress { total succeeded } }
+    }
+  }`;
+
+let server: RunningApp;
+let token: string;
+let statements = 0;
+const receipts: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestApp(
+    { FAKE_NOW: "2026-11-24T10:00:00+09:00", CARRIER_LATENCY_MS: "0", CARRIER_FAILURE_RATE: "0" },
+    { onQuery: () => statements++ },
+  );
+  token = await loginAs(server.graphqlUrl, "Manager@admin");
+  const page: any = await graphql(
+    server.graphqlUrl,
+    "{ lines(first: 100, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
+    {},
+    token,
+  );
+  const ids: string[] = page.data.lines.edges.map((e: any) => e.node.id);
+  // Two batches of 50 lines, finished before anyone watches.
+  for (const batch of [ids.slice(0, 50), ids.slice(50)]) {
+    const result: any = await graphql(
+      server.graphqlUrl,
+      "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
+      { input: { lines: batch.map((lineId) => ({ lineId, backup: false, phonebookMigration: true })) } },
+      token,
+    );
+    receipts.push(result.data.submitPermissionChange.receipt.id);
+  }
+  await server.app.worker?.whenIdle();
+  await server.app.worker?.stop();
+});
+afterAll(() => server.stop());
+
+async function watch(receiptId: string, watchers: number) {
+  statements = 0;
+  const clients = Array.from({ length: watchers }, () => wsClient(server.wsUrl, token));
+  const results = await Promise.all(clients.map((c) => collect<any>(c, PROGRESS, { id: receiptId })));
+  await Promise.all(clients.map((c) => c.dispose()));
+  for (const r of results) {
+    expect(r.error).toBeUndefined();
+    expect(r.completed).toBe(true);
+    // snapshot, accepted, 50 PROCESSING, 50 SUCCEEDED, final
+    expect(r.events).toHaveLength(103);
+    expect(r.events.at(-1).receiptProgress.receipt.progress).toEqual({ total: 50, succeeded: 50 });
+  }
+  return statements;
+}
+
+describe("shared reads for subscribers", () => {
+  it("ten watchers replaying a 50-line receipt cost about one watcher's statements, not ten", async () => {
+    const one = await watch(receipts[0] as string, 1);
+    const ten = await watch(receipts[1] as string, 10);
+    // One watcher: about two statements per event (the receipt, the item).
+    expect(one).toBeGreaterThan(150);
+    // Each extra watcher adds only its own authentication, access check,
+    // snapshot and log read: a handful of statements, not another 300.
+    expect(ten).toBeLessThan(one + 9 * 12);
+  });
+});
