@@ -186,7 +186,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const header = connectionParamsAuthorization(params);
       return header === null || (await authenticate(db, clock, header)) !== null;
     },
-    { keepAliveMs: config.wsKeepAliveMs },
+    { keepAliveMs: config.wsKeepAliveMs, maxBufferedBytes: config.wsMaxBufferedBytes },
   );
 
   async function health(_req: IncomingMessage, res: ServerResponse) {

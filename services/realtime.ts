@@ -7,6 +7,7 @@
 // exception: one slow consumer could take the whole process down. Here a full
 // queue is dropped and the subscriber is told so (OVERFLOW); receiptProgress
 // then refills the gap from the receipt's event log.
+import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
@@ -57,7 +58,10 @@ export function createRealtime(redisUrl?: string): Realtime {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     };
   } else {
-    target = new EventTarget();
+    const local = new EventTarget();
+    // Hundreds of watchers of one receipt are expected, not a leak.
+    setMaxListeners(0, local);
+    target = local;
   }
   const pubsub = createPubSub<Topics>({ eventTarget: target as never });
   return {
