@@ -26,6 +26,7 @@ import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createWebHandler } from "./web.ts";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -171,12 +172,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
 
+  const web = createWebHandler();
   const server = createServer((req, res) => {
-    if (req.url === "/health" || req.url?.startsWith("/health?")) {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/health") {
       void health(req, res);
       return;
     }
-    void yoga(req, res);
+    if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
+      void yoga(req, res);
+      return;
+    }
+    web(req, res);
   });
   const ws = attachGraphqlWs(
     server,

@@ -2,7 +2,64 @@
 import * as types from './graphql';
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 
-const documents = {};
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n": typeof types.GroupOptionsDocument,
+    "\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt progress { total pending processing succeeded failed } }\n      item { id status completedAt error { code message } }\n    }\n  }\n": typeof types.ReceiptProgressLiveDocument,
+    "\n  query MailLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt\n          group { id name }\n        }\n      }\n    }\n  }\n": typeof types.MailLinesDocument,
+    "\n  fragment MailRequestFields on MailRequestPayload {\n    receipt { id number status progress { total pending processing succeeded failed } }\n    skipped { code reason line { id phoneNumber name } }\n    userErrors { code message lineIds }\n  }\n": typeof types.MailRequestFieldsFragmentDoc,
+    "\n  mutation SendAppDownloadMail($input: SendMailInput!) {\n    sendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": typeof types.SendAppDownloadMailDocument,
+    "\n  query Receipts($first: Int, $after: String, $filter: ReceiptFilter) {\n    receipts(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id number kind status receivedAt completedAt\n          admin { name loginId }\n          progress { total pending processing succeeded failed }\n        }\n      }\n    }\n  }\n": typeof types.ReceiptsDocument,
+    "\n  query ReceiptHeader($number: String!) {\n    receipt(number: $number) {\n      id number kind status receivedAt completedAt\n      admin { name loginId }\n      progress { total pending processing succeeded failed }\n    }\n  }\n": typeof types.ReceiptHeaderDocument,
+    "\n  query ReceiptItems($number: String!, $first: Int, $after: String) {\n    receipt(number: $number) {\n      id\n      items(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        edges {\n          cursor\n          node {\n            id phoneNumber name groupName backup phonebookMigration status completedAt\n            error { code message }\n            line { id }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ReceiptItemsDocument,
+    "\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": typeof types.ResendAppDownloadMailDocument,
+    "\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": typeof types.ResendPasswordNoticeDocument,
+    "\n  mutation InquirePasswords($input: InquirePasswordsInput!) {\n    inquirePasswords(input: $input) {\n      passwords { password line { id } }\n      userErrors { code message }\n    }\n  }\n": typeof types.InquirePasswordsDocument,
+    "\n  mutation SendPasswordNotice($input: SendMailInput!) {\n    sendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": typeof types.SendPasswordNoticeDocument,
+    "\n  mutation SubmitPermissionChange($input: PermissionChangeInput!) {\n    submitPermissionChange(input: $input) {\n      receipt { id number status progress { total pending processing succeeded failed } }\n      userErrors { code message lineIds }\n    }\n  }\n": typeof types.SubmitPermissionChangeDocument,
+    "\n  query PermissionGroups($first: Int, $after: String) {\n    groups(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges { cursor node { id name memberCount selectable } }\n    }\n  }\n": typeof types.PermissionGroupsDocument,
+    "\n  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n": typeof types.PermissionLinesDocument,
+    "\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n": typeof types.LineStatusDocument,
+    "\n  mutation PreviewPermissionChange($input: PermissionChangeInput!) {\n    previewPermissionChange(input: $input) {\n      totalCount\n      userErrors { code message lineIds }\n      warnings { code message lineIds }\n      lines {\n        backup phonebookMigration sharedPhonebookWarning\n        line { id phoneNumber name group { id name } }\n      }\n    }\n  }\n": typeof types.PreviewPermissionChangeDocument,
+    "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n": typeof types.AcceptanceWindowDocument,
+    "\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n": typeof types.ViewerDocument,
+};
+const documents: Documents = {
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n": types.GroupOptionsDocument,
+    "\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt progress { total pending processing succeeded failed } }\n      item { id status completedAt error { code message } }\n    }\n  }\n": types.ReceiptProgressLiveDocument,
+    "\n  query MailLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt\n          group { id name }\n        }\n      }\n    }\n  }\n": types.MailLinesDocument,
+    "\n  fragment MailRequestFields on MailRequestPayload {\n    receipt { id number status progress { total pending processing succeeded failed } }\n    skipped { code reason line { id phoneNumber name } }\n    userErrors { code message lineIds }\n  }\n": types.MailRequestFieldsFragmentDoc,
+    "\n  mutation SendAppDownloadMail($input: SendMailInput!) {\n    sendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": types.SendAppDownloadMailDocument,
+    "\n  query Receipts($first: Int, $after: String, $filter: ReceiptFilter) {\n    receipts(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id number kind status receivedAt completedAt\n          admin { name loginId }\n          progress { total pending processing succeeded failed }\n        }\n      }\n    }\n  }\n": types.ReceiptsDocument,
+    "\n  query ReceiptHeader($number: String!) {\n    receipt(number: $number) {\n      id number kind status receivedAt completedAt\n      admin { name loginId }\n      progress { total pending processing succeeded failed }\n    }\n  }\n": types.ReceiptHeaderDocument,
+    "\n  query ReceiptItems($number: String!, $first: Int, $after: String) {\n    receipt(number: $number) {\n      id\n      items(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        edges {\n          cursor\n          node {\n            id phoneNumber name groupName backup phonebookMigration status completedAt\n            error { code message }\n            line { id }\n          }\n        }\n      }\n    }\n  }\n": types.ReceiptItemsDocument,
+    "\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": types.ResendAppDownloadMailDocument,
+    "\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": types.ResendPasswordNoticeDocument,
+    "\n  mutation InquirePasswords($input: InquirePasswordsInput!) {\n    inquirePasswords(input: $input) {\n      passwords { password line { id } }\n      userErrors { code message }\n    }\n  }\n": types.InquirePasswordsDocument,
+    "\n  mutation SendPasswordNotice($input: SendMailInput!) {\n    sendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": types.SendPasswordNoticeDocument,
+    "\n  mutation SubmitPermissionChange($input: PermissionChangeInput!) {\n    submitPermissionChange(input: $input) {\n      receipt { id number status progress { total pending processing succeeded failed } }\n      userErrors { code message lineIds }\n    }\n  }\n": types.SubmitPermissionChangeDocument,
+    "\n  query PermissionGroups($first: Int, $after: String) {\n    groups(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges { cursor node { id name memberCount selectable } }\n    }\n  }\n": types.PermissionGroupsDocument,
+    "\n  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n": types.PermissionLinesDocument,
+    "\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n": types.LineStatusDocument,
+    "\n  mutation PreviewPermissionChange($input: PermissionChangeInput!) {\n    previewPermissionChange(input: $input) {\n      totalCount\n      userErrors { code message lineIds }\n      warnings { code message lineIds }\n      lines {\n        backup phonebookMigration sharedPhonebookWarning\n        line { id phoneNumber name group { id name } }\n      }\n    }\n  }\n": types.PreviewPermissionChangeDocument,
+    "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n": types.AcceptanceWindowDocument,
+    "\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n": types.LoginDocument,
+    "\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n": types.ViewerDocument,
+};
+
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  *
@@ -16,6 +73,91 @@ const documents = {};
  * Please regenerate the types.
  */
 export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n"): (typeof documents)["\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt progress { total pending processing succeeded failed } }\n      item { id status completedAt error { code message } }\n    }\n  }\n"): (typeof documents)["\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt progress { total pending processing succeeded failed } }\n      item { id status completedAt error { code message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MailLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt\n          group { id name }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MailLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt\n          group { id name }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MailRequestFields on MailRequestPayload {\n    receipt { id number status progress { total pending processing succeeded failed } }\n    skipped { code reason line { id phoneNumber name } }\n    userErrors { code message lineIds }\n  }\n"): (typeof documents)["\n  fragment MailRequestFields on MailRequestPayload {\n    receipt { id number status progress { total pending processing succeeded failed } }\n    skipped { code reason line { id phoneNumber name } }\n    userErrors { code message lineIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendAppDownloadMail($input: SendMailInput!) {\n    sendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n"): (typeof documents)["\n  mutation SendAppDownloadMail($input: SendMailInput!) {\n    sendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Receipts($first: Int, $after: String, $filter: ReceiptFilter) {\n    receipts(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id number kind status receivedAt completedAt\n          admin { name loginId }\n          progress { total pending processing succeeded failed }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Receipts($first: Int, $after: String, $filter: ReceiptFilter) {\n    receipts(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id number kind status receivedAt completedAt\n          admin { name loginId }\n          progress { total pending processing succeeded failed }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReceiptHeader($number: String!) {\n    receipt(number: $number) {\n      id number kind status receivedAt completedAt\n      admin { name loginId }\n      progress { total pending processing succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query ReceiptHeader($number: String!) {\n    receipt(number: $number) {\n      id number kind status receivedAt completedAt\n      admin { name loginId }\n      progress { total pending processing succeeded failed }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReceiptItems($number: String!, $first: Int, $after: String) {\n    receipt(number: $number) {\n      id\n      items(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        edges {\n          cursor\n          node {\n            id phoneNumber name groupName backup phonebookMigration status completedAt\n            error { code message }\n            line { id }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReceiptItems($number: String!, $first: Int, $after: String) {\n    receipt(number: $number) {\n      id\n      items(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n        edges {\n          cursor\n          node {\n            id phoneNumber name groupName backup phonebookMigration status completedAt\n            error { code message }\n            line { id }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n"): (typeof documents)["\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n"): (typeof documents)["\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InquirePasswords($input: InquirePasswordsInput!) {\n    inquirePasswords(input: $input) {\n      passwords { password line { id } }\n      userErrors { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation InquirePasswords($input: InquirePasswordsInput!) {\n    inquirePasswords(input: $input) {\n      passwords { password line { id } }\n      userErrors { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendPasswordNotice($input: SendMailInput!) {\n    sendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n"): (typeof documents)["\n  mutation SendPasswordNotice($input: SendMailInput!) {\n    sendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitPermissionChange($input: PermissionChangeInput!) {\n    submitPermissionChange(input: $input) {\n      receipt { id number status progress { total pending processing succeeded failed } }\n      userErrors { code message lineIds }\n    }\n  }\n"): (typeof documents)["\n  mutation SubmitPermissionChange($input: PermissionChangeInput!) {\n    submitPermissionChange(input: $input) {\n      receipt { id number status progress { total pending processing succeeded failed } }\n      userErrors { code message lineIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PermissionGroups($first: Int, $after: String) {\n    groups(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges { cursor node { id name memberCount selectable } }\n    }\n  }\n"): (typeof documents)["\n  query PermissionGroups($first: Int, $after: String) {\n    groups(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges { cursor node { id name memberCount selectable } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {\n    lines(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n"): (typeof documents)["\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewPermissionChange($input: PermissionChangeInput!) {\n    previewPermissionChange(input: $input) {\n      totalCount\n      userErrors { code message lineIds }\n      warnings { code message lineIds }\n      lines {\n        backup phonebookMigration sharedPhonebookWarning\n        line { id phoneNumber name group { id name } }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewPermissionChange($input: PermissionChangeInput!) {\n    previewPermissionChange(input: $input) {\n      totalCount\n      userErrors { code message lineIds }\n      warnings { code message lineIds }\n      lines {\n        backup phonebookMigration sharedPhonebookWarning\n        line { id phoneNumber name group { id name } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n"): (typeof documents)["\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,111 @@
+// The one urql client: Graphcache normalises by id (so a subscription event
+// carrying a Receipt, ReceiptItem or Line updates every screen showing it),
+// relayPagination merges connection pages, and subscriptions run over
+// graphql-ws on the same /graphql path as queries.
+import { type Cache, cacheExchange, type UpdateResolver } from "@urql/exchange-graphcache";
+import { relayPagination } from "@urql/exchange-graphcache/extras";
+import { createClient as createWsClient } from "graphql-ws";
+import { Client, fetchExchange, subscriptionExchange } from "urql";
+
+/** Types without an id are stored inside their parent. */
+const embedded = () => null;
+
+/** Mutations after which lists of receipts (履歴) are out of date. */
+const receiptCreating = [
+  "submitPermissionChange",
+  "sendAppDownloadMail",
+  "resendAppDownloadMail",
+  "sendPasswordNotice",
+  "resendPasswordNotice",
+];
+
+export function graphqlUrl(): string {
+  return new URL("/graphql", window.location.href).toString();
+}
+
+export function createUrqlClient(token: string | null, onUnauthenticated: () => void): Client {
+  const ws = createWsClient({
+    url: graphqlUrl().replace(/^http/, "ws"),
+    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    lazy: true,
+    // A dropped connection is retried for as long as the page is open.
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+  });
+
+  const updates: Record<string, UpdateResolver> = {};
+  const invalidateReceipts = (_result: unknown, _args: unknown, cache: Cache) => {
+    for (const field of cache.inspectFields("Query")) {
+      if (field.fieldName === "receipts") cache.invalidate("Query", field.fieldName, field.arguments);
+    }
+  };
+  for (const name of receiptCreating) updates[name] = invalidateReceipts;
+
+  return new Client({
+    url: graphqlUrl(),
+    requestPolicy: "cache-and-network",
+    fetchOptions: () => ({
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        // The server's CSRF protection lets through requests with this header.
+        "x-graphql-yoga-csrf": "1",
+      },
+    }),
+    exchanges: [
+      cacheExchange({
+        keys: {
+          Viewer: embedded,
+          AcceptanceWindow: embedded,
+          ReceiptProgress: embedded,
+          ReceiptProgressEvent: embedded,
+          ReceiptAdmin: embedded,
+          ReceiptItemError: embedded,
+          PermissionChangePreview: embedded,
+          PermissionChangeTarget: embedded,
+          Warning: embedded,
+          UserError: embedded,
+          SkippedLine: embedded,
+          LinePassword: embedded,
+          LoginPayload: embedded,
+          MailRequestPayload: embedded,
+          SubmitPermissionChangePayload: embedded,
+          InquirePasswordsPayload: embedded,
+          RefreshLinesPayload: embedded,
+        },
+        resolvers: {
+          Query: { lines: relayPagination(), receipts: relayPagination(), groups: relayPagination() },
+          Receipt: { items: relayPagination() },
+        },
+        updates: { Mutation: updates },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const payload = { ...request, query: request.query ?? "", variables: { ...request.variables } };
+          return {
+            subscribe(sink) {
+              const dispose = ws.subscribe(payload, {
+                next(value) {
+                  // Resumable streams: graphql-ws sends this same payload again
+                  // after a reconnect, so keeping afterSeq at the last event
+                  // received makes the server replay exactly what was missed.
+                  const data = value.data as { receiptProgress?: { seq?: unknown } } | null | undefined;
+                  const seq = data?.receiptProgress?.seq;
+                  if ("afterSeq" in payload.variables && typeof seq === "number")
+                    payload.variables.afterSeq = seq;
+                  sink.next(value as Parameters<typeof sink.next>[0]);
+                },
+                error(error: unknown) {
+                  if ((error as { code?: number } | null)?.code === 4403) onUnauthenticated();
+                  sink.error(error);
+                },
+                complete: () => sink.complete(),
+              });
+              return { unsubscribe: dispose };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}

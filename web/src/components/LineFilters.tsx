@@ -1,0 +1,70 @@
+// 検索 / クリア over the line list: free text (number, name, kana,
+// affiliation, group) and a group.
+import { type FormEvent, useState } from "react";
+import { useQuery } from "urql";
+import type { LineFilter } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
+import { commonTexts } from "../texts.ts";
+
+const GroupOptionsQuery = graphql(`
+  query GroupOptions {
+    groups(first: 100) {
+      edges { node { id name } }
+      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
+    }
+  }
+`);
+
+const UNGROUPED = "__ungrouped";
+
+export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => void }) {
+  const [{ data }] = useQuery({ query: GroupOptionsQuery });
+  const [search, setSearch] = useState("");
+  const [group, setGroup] = useState("");
+
+  function apply(event?: FormEvent) {
+    event?.preventDefault();
+    onChange({
+      ...(search.trim() ? { search: search.trim() } : {}),
+      ...(group === UNGROUPED ? { ungrouped: true } : group ? { groupId: group } : {}),
+    });
+  }
+
+  return (
+    <form className="filters" onSubmit={apply}>
+      <label>
+        <span className="visually-hidden">{commonTexts.group}</span>
+        <select value={group} onChange={(e) => setGroup(e.target.value)} aria-label={commonTexts.group}>
+          <option value="">{commonTexts.unspecified}</option>
+          {data?.groups.edges.map(({ node }) => (
+            <option key={node.id} value={node.id}>
+              {node.name}
+            </option>
+          ))}
+          <option value={UNGROUPED}>グループなし</option>
+        </select>
+      </label>
+      <label>
+        <span className="visually-hidden">{commonTexts.search}</span>
+        <input
+          type="search"
+          value={search}
+          placeholder="電話番号・氏名・所属名"
+          aria-label="電話番号・氏名・所属名で検索"
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </label>
+      <button type="submit">{commonTexts.search}</button>
+      <button
+        type="button"
+        onClick={() => {
+          setSearch("");
+          setGroup("");
+          onChange({});
+        }}
+      >
+        {commonTexts.clear}
+      </button>
+    </form>
+  );
+}

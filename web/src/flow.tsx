@@ -1,0 +1,64 @@
+// State carried between the screens of one task: the permission change being
+// prepared (kept when going back from 確認), its receipt, and the lines that
+// the next mail screen starts with (R9: the lines just allowed).
+import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
+
+export interface LineChoice {
+  id: string;
+  phoneNumber: string;
+  name: string;
+  groupName: string | null;
+  backup: boolean;
+  phonebookMigration: boolean;
+}
+
+export interface GroupChoice {
+  id: string;
+  name: string;
+  memberCount: number;
+  backup: boolean;
+  phonebookMigration: boolean;
+}
+
+export interface MailLine {
+  id: string;
+  phoneNumber: string;
+  name: string;
+  groupName: string | null;
+}
+
+export interface PermissionDraft {
+  source: "lines" | "groups";
+  lines: Map<string, LineChoice>;
+  groups: Map<string, GroupChoice>;
+  idempotencyKey: string;
+}
+
+interface Flow {
+  draft: PermissionDraft | null;
+  setDraft(draft: PermissionDraft | null): void;
+  receipt: { id: string; number: string } | null;
+  setReceipt(receipt: { id: string; number: string } | null): void;
+  /** Lines a mail screen opens with, already selected. */
+  preselected: Map<string, MailLine>;
+  setPreselected(lines: Map<string, MailLine>): void;
+}
+
+const FlowContext = createContext<Flow | null>(null);
+
+export function FlowProvider({ children }: { children: ReactNode }) {
+  const [draft, setDraft] = useState<PermissionDraft | null>(null);
+  const [receipt, setReceipt] = useState<{ id: string; number: string } | null>(null);
+  const [preselected, setPreselected] = useState<Map<string, MailLine>>(new Map());
+  const flow = useMemo(
+    () => ({ draft, setDraft, receipt, setReceipt, preselected, setPreselected }),
+    [draft, receipt, preselected],
+  );
+  return <FlowContext.Provider value={flow}>{children}</FlowContext.Provider>;
+}
+
+export function useFlow(): Flow {
+  const flow = useContext(FlowContext);
+  if (!flow) throw new Error("useFlow outside FlowProvider");
+  return flow;
+}

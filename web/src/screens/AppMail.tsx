@@ -1,0 +1,221 @@
+// アプリダウンロード依頼メール送信 (R9): choose up to 200 lines, narrowed by
+// the date of the last request mail, confirm with the manual's dialog, and
+// follow the sending live. Opened from 完了 of a permission change, it starts
+// with the lines just allowed already selected.
+import { type FormEvent, useState } from "react";
+import { useMutation } from "urql";
+import { Link, useSearch } from "wouter";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { Page } from "../components/Layout.tsx";
+import { MailSent } from "../components/MailSent.tsx";
+import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
+import { Pager } from "../components/Paging.tsx";
+import { SelectionBar } from "../components/SelectionBar.tsx";
+import { type MailLine, useFlow } from "../flow.tsx";
+import { formatDateTime, jstDayEnd, jstDayStart, newIdempotencyKey } from "../format.ts";
+import type { LineFilter, SendAppDownloadMailMutation } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
+import { useSelection } from "../hooks/useLineSelection.ts";
+import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { commonTexts, mailTexts, screenTexts, userErrorMessages } from "../texts.ts";
+
+export const MailLinesQuery = graphql(`
+  query MailLines($first: Int, $after: String, $filter: LineFilter) {
+    lines(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      edges {
+        cursor
+        node {
+          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt
+          group { id name }
+        }
+      }
+    }
+  }
+`);
+
+export const MailRequestFields = graphql(`
+  fragment MailRequestFields on MailRequestPayload {
+    receipt { id number status progress { total pending processing succeeded failed } }
+    skipped { code reason line { id phoneNumber name } }
+    userErrors { code message lineIds }
+  }
+`);
+
+const SendAppDownloadMail = graphql(`
+  mutation SendAppDownloadMail($input: SendMailInput!) {
+    sendAppDownloadMail(input: $input) { ...MailRequestFields }
+  }
+`);
+
+export function mailLine(line: {
+  id: string;
+  phoneNumber: string;
+  name: string;
+  group?: { name: string } | null;
+}): MailLine {
+  return { id: line.id, phoneNumber: line.phoneNumber, name: line.name, groupName: line.group?.name ?? null };
+}
+
+export function AppMail() {
+  const flow = useFlow();
+  const search = useSearch();
+  const [pageSize, setPageSize] = useState(50);
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [filter, setFilter] = useState<LineFilter>({ contractStatus: "ACTIVE" });
+  const selection = useSelection<MailLine>(
+    new URLSearchParams(search).has("preselected") ? flow.preselected : new Map(),
+  );
+  const [confirming, setConfirming] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [sent, setSent] = useState<SendAppDownloadMailMutation["sendAppDownloadMail"] | null>(null);
+  const [sending, send] = useMutation(SendAppDownloadMail);
+  const [idempotencyKey] = useState(newIdempotencyKey);
+
+  const list = usePagedConnection({
+    query: MailLinesQuery,
+    variables: { filter },
+    pageSize,
+    connection: (data) => data.lines,
+  });
+
+  function narrow(event: FormEvent) {
+    event.preventDefault();
+    setFilter({
+      contractStatus: "ACTIVE",
+      ...(from ? { lastAppDownloadMailFrom: jstDayStart(from) } : {}),
+      ...(to ? { lastAppDownloadMailTo: jstDayEnd(to) } : {}),
+    });
+  }
+
+  function ask() {
+    if (selection.selected.size === 0) return setErrors([userErrorMessages.NO_LINES_SELECTED]);
+    setErrors([]);
+    setConfirming(true);
+  }
+
+  async function confirm() {
+    setConfirming(false);
+    const result = await send({ input: { lineIds: [...selection.selected.keys()], idempotencyKey } });
+    const payload = result.data?.sendAppDownloadMail;
+    if (!payload) return setErrors([commonTexts.networkError]);
+    if (payload.userErrors.length > 0 || !payload.receipt)
+      return setErrors(payload.userErrors.map((e) => e.message));
+    // The password notice that may follow starts with the same lines.
+    flow.setPreselected(new Map(selection.selected));
+    setSent(payload);
+  }
+
+  if (sent?.receipt) {
+    return (
+      <MailSent
+        title={mailTexts.appTitle}
+        lead={mailTexts.appDoneLead}
+        receipt={sent.receipt}
+        skipped={sent.skipped}
+        next={{ href: "/passwords?preselected=1", label: mailTexts.toPasswordNotice }}
+      />
+    );
+  }
+
+  return (
+    <Page title={mailTexts.appTitle} lead={mailTexts.appLead}>
+      <form className="filters" onSubmit={narrow} aria-label={mailTexts.sentAt}>
+        <span>{mailTexts.sentAt}</span>
+        <input
+          type="date"
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          aria-label={`${mailTexts.sentAt} ${mailTexts.from}`}
+        />
+        <span>{mailTexts.from}</span>
+        <input
+          type="date"
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          aria-label={`${mailTexts.sentAt} ${mailTexts.to}`}
+        />
+        <span>{mailTexts.to}</span>
+        <button type="submit">{mailTexts.narrow}</button>
+        <button
+          type="button"
+          onClick={() => {
+            setFrom("");
+            setTo("");
+            setFilter({ contractStatus: "ACTIVE" });
+          }}
+        >
+          {commonTexts.unspecified}
+        </button>
+      </form>
+      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
+      <RequestError error={list.error} />
+      <SelectionBar
+        selected={selection.selected.size}
+        total={list.totalCount}
+        pageSize={pageSize}
+        onPageSize={setPageSize}
+        onSelectPage={() => selection.selectPage(list.rows.map(mailLine))}
+        onDeselectPage={() => selection.deselectPage(list.rows)}
+      />
+      {list.loading ? (
+        <Loading />
+      ) : list.rows.length === 0 && !list.loadingPage ? (
+        <p className="empty">{commonTexts.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label={mailTexts.appTitle}>
+            <thead>
+              <tr>
+                <th scope="col">{commonTexts.select}</th>
+                <th scope="col">{commonTexts.no}</th>
+                <th scope="col">{commonTexts.group}</th>
+                <th scope="col">{commonTexts.phone}</th>
+                <th scope="col">{commonTexts.name}</th>
+                <th scope="col">{mailTexts.sentAt}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.rows.map((line, index) => (
+                <tr key={line.id} className={selection.selected.has(line.id) ? "selected" : undefined}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={selection.selected.has(line.id)}
+                      onChange={(e) => selection.toggle(mailLine(line), e.target.checked)}
+                      aria-label={`${line.phoneNumber}を選択`}
+                    />
+                  </td>
+                  <td>{list.page * pageSize + index + 1}</td>
+                  <td>{line.group?.name ?? ""}</td>
+                  <td>{line.phoneNumber}</td>
+                  <td>{line.name}</td>
+                  <td>{formatDateTime(line.lastAppDownloadMailAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <SelectionBar selected={selection.selected.size} total={list.totalCount} />
+      <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
+      <div className="actions">
+        <Link href="/" className="button">
+          {commonTexts.back}
+        </Link>
+        <button type="button" className="primary" disabled={sending.fetching} onClick={ask}>
+          {mailTexts.send}
+        </button>
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        message={screenTexts.APP_DOWNLOAD_MAIL_CONFIRM}
+        count={selection.selected.size}
+        onConfirm={confirm}
+        onCancel={() => setConfirming(false)}
+      />
+    </Page>
+  );
+}

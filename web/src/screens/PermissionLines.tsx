@@ -1,0 +1,237 @@
+// 携帯電話番号一覧から選択/設定: choose lines across pages, each with its own
+// backup and migration targets (R6), then 確認画面へ (the server checks R3/R5).
+import { useState } from "react";
+import { useMutation, useSubscription } from "urql";
+import { Link, useLocation } from "wouter";
+import { Page, Steps } from "../components/Layout.tsx";
+import { LineFilters } from "../components/LineFilters.tsx";
+import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
+import { Pager } from "../components/Paging.tsx";
+import { PermissionHelp } from "../components/PermissionHelp.tsx";
+import { SelectionBar } from "../components/SelectionBar.tsx";
+import { type LineChoice, useFlow } from "../flow.tsx";
+import { newIdempotencyKey } from "../format.ts";
+import type { LineFilter } from "../gql/graphql.ts";
+import { graphql } from "../gql/index.ts";
+import { useSelection } from "../hooks/useLineSelection.ts";
+import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { commonTexts, permissionTexts, statusTexts } from "../texts.ts";
+
+export const PermissionLinesQuery = graphql(`
+  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {
+    lines(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      edges {
+        cursor
+        node {
+          id phoneNumber name status contractStatus backup phonebookMigration version
+          group { id name }
+        }
+      }
+    }
+  }
+`);
+
+/** Lines change status and flags while the carrier works: the list follows without reloading. */
+export const LineStatusSubscription = graphql(`
+  subscription LineStatus {
+    lineStatusChanged { id status backup phonebookMigration version }
+  }
+`);
+
+export const PreviewMutation = graphql(`
+  mutation PreviewPermissionChange($input: PermissionChangeInput!) {
+    previewPermissionChange(input: $input) {
+      totalCount
+      userErrors { code message lineIds }
+      warnings { code message lineIds }
+      lines {
+        backup phonebookMigration sharedPhonebookWarning
+        line { id phoneNumber name group { id name } }
+      }
+    }
+  }
+`);
+
+export function PermissionLines() {
+  const flow = useFlow();
+  const [, navigate] = useLocation();
+  const [pageSize, setPageSize] = useState(50);
+  const [filter, setFilter] = useState<LineFilter>({});
+  const selection = useSelection<LineChoice>(flow.draft?.source === "lines" ? flow.draft.lines : new Map());
+  const [errors, setErrors] = useState<string[]>([]);
+  const [preview, runPreview] = useMutation(PreviewMutation);
+  useSubscription({ query: LineStatusSubscription });
+
+  const list = usePagedConnection({
+    query: PermissionLinesQuery,
+    variables: { filter },
+    pageSize,
+    connection: (data) => data.lines,
+  });
+
+  const choice = (line: (typeof list.rows)[number]): LineChoice => ({
+    id: line.id,
+    phoneNumber: line.phoneNumber,
+    name: line.name,
+    groupName: line.group?.name ?? null,
+    backup: line.backup,
+    phonebookMigration: line.phonebookMigration,
+  });
+
+  function setTarget(
+    line: (typeof list.rows)[number],
+    field: "backup" | "phonebookMigration",
+    value: boolean,
+  ) {
+    if (selection.selected.has(line.id)) selection.update(line.id, { [field]: value });
+    else selection.toggle({ ...choice(line), [field]: value }, true);
+  }
+
+  function setPageTargets(field: "backup" | "phonebookMigration", value: boolean) {
+    for (const line of list.rows)
+      if (selection.selected.has(line.id)) selection.update(line.id, { [field]: value });
+  }
+
+  async function toConfirm() {
+    const lines = [...selection.selected.values()];
+    const result = await runPreview({
+      input: {
+        lines: lines.map(({ id, backup, phonebookMigration }) => ({
+          lineId: id,
+          backup,
+          phonebookMigration,
+        })),
+      },
+    });
+    const payload = result.data?.previewPermissionChange;
+    if (!payload) return setErrors([commonTexts.networkError]);
+    if (payload.userErrors.length > 0) return setErrors(payload.userErrors.map((e) => e.message));
+    flow.setDraft({
+      source: "lines",
+      lines: selection.selected,
+      groups: new Map(),
+      idempotencyKey: newIdempotencyKey(),
+    });
+    navigate("/permissions/confirm");
+  }
+
+  const selectedInPage = list.rows.filter((l) => selection.selected.has(l.id));
+  const pageAll = (field: "backup" | "phonebookMigration") =>
+    selectedInPage.length > 0 && selectedInPage.every((l) => selection.selected.get(l.id)?.[field]);
+
+  return (
+    <Page title={permissionTexts.linesTitle}>
+      <Steps current={1} />
+      <PermissionHelp />
+      <LineFilters onChange={setFilter} />
+      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
+      <RequestError error={list.error} />
+      <SelectionBar
+        selected={selection.selected.size}
+        total={list.totalCount}
+        pageSize={pageSize}
+        onPageSize={setPageSize}
+        onSelectPage={() => selection.selectPage(list.rows.map(choice))}
+        onDeselectPage={() => selection.deselectPage(list.rows)}
+      />
+      {list.loading ? (
+        <Loading />
+      ) : list.rows.length === 0 && !list.loadingPage ? (
+        <p className="empty">{commonTexts.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label={permissionTexts.linesTitle} aria-busy={list.loadingPage}>
+            <thead>
+              <tr>
+                <th scope="col">{commonTexts.select}</th>
+                <th scope="col">{commonTexts.no}</th>
+                <th scope="col">{commonTexts.group}</th>
+                <th scope="col">{commonTexts.phone}</th>
+                <th scope="col">{commonTexts.name}</th>
+                <th scope="col">{commonTexts.status}</th>
+                <th scope="col">
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={pageAll("backup")}
+                      disabled={selectedInPage.length === 0}
+                      onChange={(e) => setPageTargets("backup", e.target.checked)}
+                      aria-label="ページ内の選択した回線のバックアップ機能"
+                    />{" "}
+                    {commonTexts.backup}
+                  </label>
+                </th>
+                <th scope="col">
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={pageAll("phonebookMigration")}
+                      disabled={selectedInPage.length === 0}
+                      onChange={(e) => setPageTargets("phonebookMigration", e.target.checked)}
+                      aria-label="ページ内の選択した回線の電話帳移行機能"
+                    />{" "}
+                    {commonTexts.migration}
+                  </label>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.rows.map((line, index) => {
+                const chosen = selection.selected.get(line.id);
+                return (
+                  <tr key={line.id} className={chosen ? "selected" : undefined}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={Boolean(chosen)}
+                        onChange={(e) => selection.toggle(choice(line), e.target.checked)}
+                        aria-label={`${line.phoneNumber}を選択`}
+                      />
+                    </td>
+                    <td>{list.page * pageSize + index + 1}</td>
+                    <td>{line.group?.name ?? ""}</td>
+                    <td>{line.phoneNumber}</td>
+                    <td>{line.name}</td>
+                    <td>
+                      {line.contractStatus === "CANCELLED"
+                        ? statusTexts.contract.CANCELLED
+                        : statusTexts.line[line.status]}
+                    </td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={chosen ? chosen.backup : line.backup}
+                        onChange={(e) => setTarget(line, "backup", e.target.checked)}
+                        aria-label={`${line.phoneNumber}の${commonTexts.backup}`}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={chosen ? chosen.phonebookMigration : line.phonebookMigration}
+                        onChange={(e) => setTarget(line, "phonebookMigration", e.target.checked)}
+                        aria-label={`${line.phoneNumber}の${commonTexts.migration}`}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <SelectionBar selected={selection.selected.size} total={list.totalCount} />
+      <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
+      <div className="actions">
+        <Link href="/permissions" className="button">
+          {commonTexts.back}
+        </Link>
+        <button type="button" className="primary" disabled={preview.fetching} onClick={toConfirm}>
+          {permissionTexts.toConfirm}
+        </button>
+      </div>
+    </Page>
+  );
+}
