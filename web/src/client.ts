@@ -1,9 +1,8 @@
 // The one urql client: Graphcache normalises by id (so a subscription event
 // carrying a Receipt, ReceiptItem or Line updates every screen showing it),
-// relayPagination merges connection pages, and subscriptions run over
+// Relay connection pages are cached by their arguments, and subscriptions run over
 // graphql-ws on the same /graphql path as queries.
 import { type Cache, cacheExchange, type UpdateResolver } from "@urql/exchange-graphcache";
-import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createWsClient } from "graphql-ws";
 import { Client, fetchExchange, subscriptionExchange } from "urql";
 
@@ -72,10 +71,8 @@ export function createUrqlClient(token: string | null, onUnauthenticated: () => 
           InquirePasswordsPayload: embedded,
           RefreshLinesPayload: embedded,
         },
-        resolvers: {
-          Query: { lines: relayPagination(), receipts: relayPagination(), groups: relayPagination() },
-          Receipt: { items: relayPagination() },
-        },
+        // Pages are cached under their own first/after arguments (see
+        // hooks/usePagedConnection.ts for why not relayPagination()).
         updates: { Mutation: updates },
       }),
       fetchExchange,

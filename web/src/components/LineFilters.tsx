@@ -4,7 +4,7 @@ import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { commonTexts } from "../texts.ts";
+import { commonTexts, statusTexts } from "../texts.ts";
 
 const GroupOptionsQuery = graphql(`
   query GroupOptions {
@@ -21,12 +21,14 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
   const [{ data }] = useQuery({ query: GroupOptionsQuery });
   const [search, setSearch] = useState("");
   const [group, setGroup] = useState("");
+  const [contract, setContract] = useState<"" | "ACTIVE" | "CANCELLED">("");
 
   function apply(event?: FormEvent) {
     event?.preventDefault();
     onChange({
       ...(search.trim() ? { search: search.trim() } : {}),
       ...(group === UNGROUPED ? { ungrouped: true } : group ? { groupId: group } : {}),
+      ...(contract ? { contractStatus: contract } : {}),
     });
   }
 
@@ -44,6 +46,15 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
           <option value={UNGROUPED}>グループなし</option>
         </select>
       </label>
+      <select
+        value={contract}
+        onChange={(e) => setContract(e.target.value as "" | "ACTIVE" | "CANCELLED")}
+        aria-label="契約状態"
+      >
+        <option value="">契約状態: {commonTexts.unspecified}</option>
+        <option value="ACTIVE">{statusTexts.contract.ACTIVE}</option>
+        <option value="CANCELLED">{statusTexts.contract.CANCELLED}</option>
+      </select>
       <label>
         <span className="visually-hidden">{commonTexts.search}</span>
         <input
@@ -60,6 +71,7 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
         onClick={() => {
           setSearch("");
           setGroup("");
+          setContract("");
           onChange({});
         }}
       >

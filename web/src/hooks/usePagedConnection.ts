@@ -1,8 +1,10 @@
-// Numbered pages over a Relay connection. Graphcache's relayPagination keeps
-// every page fetched for the same filter as one list; a page is a slice of
-// that list, and only rows not loaded yet are fetched (after the last cursor).
-// Going back a page, or to a larger page size, costs no request.
-import { useEffect, useMemo, useState } from "react";
+// Numbered pages (前へ / 次へ, N/M) over a Relay connection: page n is asked
+// with `first: size, after: <end cursor of page n-1>`, and each page stays in
+// Graphcache under its own arguments. (Graphcache's relayPagination() merges
+// every page of a filter into one infinite list; two screens that select
+// different fields of the same `lines(filter)` then corrupt each other's
+// merged list, and a numbered page would have to be sliced out of it.)
+import { useEffect, useState } from "react";
 import { type AnyVariables, type TypedDocumentNode, useQuery } from "urql";
 
 interface Connection<N> {
@@ -19,58 +21,50 @@ export function usePagedConnection<Data, Vars extends AnyVariables, N>(options: 
   connection: (data: Data) => Connection<N> | undefined;
   pause?: boolean;
 }) {
-  const key = JSON.stringify(options.variables);
-  const [page, setPage] = useState(0);
-  const [fetchArgs, setFetchArgs] = useState<{ key: string; first: number; after: string | null }>({
+  // A new filter or page size starts again from the first page.
+  const key = `${options.pageSize}:${JSON.stringify(options.variables)}`;
+  const [state, setState] = useState<{ key: string; page: number; cursors: (string | null)[] }>({
     key,
+    page: 0,
+    cursors: [null],
+  });
+  const current = state.key === key ? state : { key, page: 0, cursors: [null] };
+  useEffect(() => {
+    if (state.key !== key) setState({ key, page: 0, cursors: [null] });
+  }, [key, state.key]);
+
+  const variables = {
+    ...options.variables,
     first: options.pageSize,
-    after: null,
-  });
-  // A new filter starts again from its first page.
-  const args = fetchArgs.key === key ? fetchArgs : { key, first: options.pageSize, after: null };
-  useEffect(() => {
-    if (fetchArgs.key !== key) {
-      setFetchArgs({ key, first: options.pageSize, after: null });
-      setPage(0);
-    }
-  }, [key, fetchArgs.key, options.pageSize]);
-
-  const [result, reexecute] = useQuery({
-    query: options.query,
-    variables: { ...options.variables, first: args.first, after: args.after } as unknown as Vars,
-    pause: options.pause,
-  });
-  const connection = result.data ? options.connection(result.data) : undefined;
-  const edges = connection?.edges ?? [];
-  const needed = (page + 1) * options.pageSize;
-
-  useEffect(() => {
-    if (!connection || result.fetching || result.stale) return;
-    if (edges.length < needed && connection.pageInfo.hasNextPage && connection.pageInfo.endCursor) {
-      setFetchArgs({ key, first: needed - edges.length, after: connection.pageInfo.endCursor });
-    }
-  }, [connection, edges.length, needed, result.fetching, result.stale, key]);
-
+    after: current.cursors[current.page] ?? null,
+  } as unknown as Vars;
+  const [result, reexecute] = useQuery({ query: options.query, variables, pause: options.pause });
+  // urql keeps showing the previous page's data while the next one loads:
+  // rows are only this page's once the result answers these variables.
+  const answered = JSON.stringify(result.operation?.variables) === JSON.stringify(variables);
+  const connection = result.data && answered ? options.connection(result.data) : undefined;
   const totalCount = connection?.totalCount ?? 0;
   const pages = Math.max(1, Math.ceil(totalCount / options.pageSize));
-  const rows = useMemo(
-    () => edges.slice(page * options.pageSize, needed).map((e) => e.node),
-    [edges, page, options.pageSize, needed],
-  );
-  // Keep the page in range when the size grows or the list shrinks.
-  useEffect(() => {
-    if (connection && page > pages - 1) setPage(pages - 1);
-  }, [connection, page, pages]);
+
+  function setPage(page: number) {
+    if (page < 0 || page === current.page) return;
+    if (page < current.page) return setState({ ...current, page });
+    // Forward one page at a time, from the end cursor of the page shown.
+    const endCursor = connection?.pageInfo.endCursor;
+    if (page !== current.page + 1 || !connection?.pageInfo.hasNextPage || !endCursor) return;
+    const cursors = current.cursors.slice(0, page);
+    cursors[page] = endCursor;
+    setState({ key, page, cursors });
+  }
 
   return {
-    rows,
-    page,
+    rows: connection?.edges.map((e) => e.node) ?? [],
+    page: current.page,
     pages,
     setPage,
     totalCount,
-    loading: !result.data && result.fetching,
-    /** The rows of this page are still being fetched. */
-    loadingPage: rows.length < Math.min(options.pageSize, totalCount - page * options.pageSize),
+    loading: !connection && !result.error && !options.pause,
+    loadingPage: !connection,
     error: result.error,
     refresh: () => reexecute({ requestPolicy: "network-only" }),
   };

@@ -2,7 +2,7 @@
 // the date of the last request mail, confirm with the manual's dialog, and
 // follow the sending live. Opened from 完了 of a permission change, it starts
 // with the lines just allowed already selected.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
@@ -70,6 +70,9 @@ export function AppMail() {
   );
   const [confirming, setConfirming] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
+  // A message answers the selection it was about: a new selection clears it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
+  useEffect(() => setErrors([]), [selection.selected]);
   const [sent, setSent] = useState<SendAppDownloadMailMutation["sendAppDownloadMail"] | null>(null);
   const [sending, send] = useMutation(SendAppDownloadMail);
   const [idempotencyKey] = useState(newIdempotencyKey);

@@ -1,7 +1,7 @@
 // My SoftBankパスワード照会／通知 (R10): 照会 shows the passwords of the
 // selected lines on this screen only (MAIN/SUB; the server audits it), and
 // 通知メール送信 mails each line its password after the manual's dialog.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
@@ -48,6 +48,9 @@ export function Passwords() {
   const [passwords, setPasswords] = useState<Map<string, string>>(new Map());
   const [confirming, setConfirming] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
+  // A message answers the selection it was about: a new selection clears it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
+  useEffect(() => setErrors([]), [selection.selected]);
   const [sent, setSent] = useState<SendPasswordNoticeMutation["sendPasswordNotice"] | null>(null);
   const [inquiring, inquire] = useMutation(InquirePasswords);
   const [sending, send] = useMutation(SendPasswordNotice);

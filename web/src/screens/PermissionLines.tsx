@@ -1,6 +1,6 @@
 // 携帯電話番号一覧から選択/設定: choose lines across pages, each with its own
 // backup and migration targets (R6), then 確認画面へ (the server checks R3/R5).
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useSubscription } from "urql";
 import { Link, useLocation } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
@@ -61,6 +61,9 @@ export function PermissionLines() {
   const [filter, setFilter] = useState<LineFilter>({});
   const selection = useSelection<LineChoice>(flow.draft?.source === "lines" ? flow.draft.lines : new Map());
   const [errors, setErrors] = useState<string[]>([]);
+  // A message answers the selection it was about: a new selection clears it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
+  useEffect(() => setErrors([]), [selection.selected]);
   const [preview, runPreview] = useMutation(PreviewMutation);
   useSubscription({ query: LineStatusSubscription });
 

@@ -1,0 +1,328 @@
+// The gateway under test, in its own process: the real buildApp() on the
+// embedded default (PGlite in bench/data), with a 100,000-line account seeded
+// once and reused. Besides serving HTTP and WebSocket on 127.0.0.1, it answers
+// the orchestrator's calls for what has to happen inside the server process:
+// the in-process Prisma baseline, SQL statement counts, the time each
+// receipt event is published, memory, and holding a batch's items back until
+// the watchers are subscribed.
+//
+// BENCH_MODE=count opens the database with Prisma's query log (to count SQL
+// statements) and without the worker; BENCH_MODE=main (default) is the server
+// as `npm start` runs it, with the worker and the simulated carrier at zero
+// latency.
+import { formatPrismaCursor } from "@pothos/plugin-prisma";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { jstDate } from "../domain/time.ts";
+import { applyMigrations } from "../prisma/migrate.ts";
+import { seedLargeAccount } from "../prisma/seed/large.ts";
+import { rawId } from "../schema/ids.ts";
+import { buildApp } from "../server/app.ts";
+import { loadConfig } from "../server/config.ts";
+import { type Database, openDatabase } from "../server/db.ts";
+import { authenticate } from "../services/auth.ts";
+import { serve } from "./ipc.ts";
+import { memoryAfterGc, waitFor } from "./stats.ts";
+
+const mode = process.env.BENCH_MODE === "count" ? "count" : "main";
+const lines = Number(process.env.BENCH_LINES ?? 100_000);
+const dataDir = process.env.BENCH_DATA_DIR ?? "bench/data/pglite";
+const FAKE_NOW = "2026-11-24T10:00:00+09:00";
+const code = `bench${lines}`;
+const loginId = `Bench-${code}@admin`;
+const password = "demo-pass";
+
+// --- publish times -----------------------------------------------------------
+// The in-process pub/sub is graphql-yoga's createPubSub over an EventTarget:
+// publish() is one synchronous dispatchEvent of `receipt:event:<receiptId>`
+// right after the worker's transaction committed. Recording Date.now() there,
+// for the receipts the orchestrator asks about, gives each event's publish
+// time on the same machine clock the watcher process reads on receipt.
+const tracked = new Map<string, Map<number, number>>();
+const originalDispatch = EventTarget.prototype.dispatchEvent;
+EventTarget.prototype.dispatchEvent = function dispatchEvent(event: Event) {
+  if (tracked.size > 0 && event.type.startsWith("receipt:event:")) {
+    const detail = (event as CustomEvent<{ receiptId?: string; seq?: number }>).detail;
+    const times = detail?.receiptId ? tracked.get(detail.receiptId) : undefined;
+    if (times && typeof detail.seq === "number" && !times.has(detail.seq)) times.set(detail.seq, Date.now());
+  }
+  return originalDispatch.call(this, event);
+};
+
+// --- database ----------------------------------------------------------------
+const config = loadConfig({
+  DATA_DIR: dataDir,
+  HOST: "127.0.0.1",
+  PORT: "0",
+  FAKE_NOW,
+  CARRIER_LATENCY_MS: "0",
+  CARRIER_FAILURE_RATE: "0",
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+  WORKER: mode === "count" ? "off" : "on",
+});
+
+let counting = false;
+const statements: string[] = [];
+const opened = await openDatabase({
+  dataDir: config.dataDir,
+  onQuery:
+    mode === "count"
+      ? (sql) => {
+          if (counting) statements.push(sql);
+        }
+      : undefined,
+});
+
+// In count mode, record the arguments of the Prisma calls a request makes on
+// `line`, so the main run can replay exactly the same query in-process.
+let capturing = false;
+const captured: { method: string; args: unknown }[] = [];
+const database: Database = mode === "count" ? { ...opened, prisma: captureLineCalls(opened.prisma) } : opened;
+
+function captureLineCalls(prisma: Database["prisma"]): Database["prisma"] {
+  const delegate = new Proxy(prisma.line, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (capturing) captured.push({ method: String(property), args: JSON.parse(JSON.stringify(args[0])) });
+        return value.apply(target, args);
+      };
+    },
+  });
+  return new Proxy(prisma, {
+    get(target, property) {
+      if (property === "line") return delegate;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+const prisma = opened.prisma;
+const now = new Date(FAKE_NOW);
+
+// Seed once: the account is found again by its carrier code on later runs.
+await applyMigrations(opened.adapterFactory);
+let account = await prisma.account.findFirst({ where: { carrierCustomerCode: `BENCH-${code}` } });
+let seededMs: number | null = null;
+if (!account) {
+  const started = performance.now();
+  console.log(`seeding a ${lines.toLocaleString("en")}-line account into ${dataDir} (once; reused later)…`);
+  await seedLargeAccount(prisma, { lines, code, password, now });
+  seededMs = Math.round(performance.now() - started);
+  account = await prisma.account.findFirstOrThrow({ where: { carrierCustomerCode: `BENCH-${code}` } });
+}
+const accountId = account.id;
+const lineCount = await prisma.line.count({ where: { accountId } });
+
+// A previous run that was cut short may have left a hold in place.
+await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS bench_hold_items ON "ReceiptItem"`);
+await prisma.receiptItem.updateMany({
+  where: { nextAttemptAt: { gt: new Date("2099-01-01T00:00:00Z") } },
+  data: { nextAttemptAt: new Date() },
+});
+
+const app = await buildApp({ config, database, seedDemo: false });
+const { url } = await app.start(0, "127.0.0.1");
+
+if (mode === "main") {
+  // The first start of a (fake) day runs the daily roster sync over all
+  // 100,000 lines; wait for it so it does not run under a measurement.
+  const today = jstDate(app.clock.now());
+  await waitFor(
+    "the daily roster sync",
+    async () => {
+      const runs = await prisma.lineSyncRun.findMany({ where: { accountId, trigger: "DAILY" } });
+      const todays = runs.filter((r) => jstDate(r.startedAt) === today);
+      return todays.length > 0 && todays.every((r) => r.finishedAt || r.error) ? true : undefined;
+    },
+    180_000,
+    250,
+  );
+  // …and for batches a cut-short run left unfinished.
+  await waitForIdleQueue(180_000);
+}
+
+async function waitForIdleQueue(timeoutMs: number) {
+  await waitFor(
+    "unfinished receipt items",
+    async () =>
+      (await prisma.receiptItem.count({ where: { status: { in: ["PENDING", "PROCESSING"] } } })) === 0
+        ? true
+        : undefined,
+    timeoutMs,
+    100,
+  );
+}
+
+let linePointer = 0;
+const timings = async (n: number, task: () => Promise<unknown>) => {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await task();
+    out[i] = performance.now() - start;
+  }
+  return out;
+};
+
+serve(
+  {
+    countStart() {
+      statements.length = 0;
+      counting = true;
+    },
+    countStop() {
+      counting = false;
+      return { count: statements.length, statements: statements.map((s) => s.slice(0, 120)) };
+    },
+    captureStart() {
+      captured.length = 0;
+      capturing = true;
+    },
+    captureStop() {
+      capturing = false;
+      return [...captured];
+    },
+    /** The cursor of the rows-th line in phone-number order: a page `after` it starts after `rows` rows. */
+    async cursorAfter({ rows }: { rows: number }) {
+      const row = await prisma.line.findFirstOrThrow({
+        where: { accountId },
+        orderBy: { phoneNumber: "asc" },
+        skip: rows - 1,
+        select: { accountId: true, phoneNumber: true },
+      });
+      return formatPrismaCursor(row, ["accountId", "phoneNumber"]);
+    },
+    /** The captured findMany, called directly on the server's PrismaClient, n times in a row. */
+    direct({ args, n }: { args: unknown; n: number }) {
+      return timings(n, () => prisma.line.findMany(args as never));
+    },
+    /**
+     * Everything the database does for the request, in-process: the session
+     * lookup (authenticate), then the page and the count together, as the
+     * resolvers run them. Returns the total and the session lookup's share.
+     */
+    async directAll({
+      findMany,
+      count,
+      authorization,
+      n,
+    }: {
+      findMany: unknown;
+      count: unknown;
+      authorization: string;
+      n: number;
+    }) {
+      const parts = { total: new Float64Array(n), auth: new Float64Array(n) };
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        await authenticate(prisma, app.clock, authorization);
+        const authed = performance.now();
+        await Promise.all([prisma.line.findMany(findMany as never), prisma.line.count(count as never)]);
+        parts.total[i] = performance.now() - start;
+        parts.auth[i] = authed - start;
+      }
+      return parts;
+    },
+    /** The same GraphQL request through yoga in-process (app.fetch): no socket, no HTTP parsing. */
+    inProcess({ body, authorization, n }: { body: string; authorization: string; n: number }) {
+      return timings(n, async () => {
+        const response = await app.fetch("http://bench/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization },
+          body,
+        });
+        await response.text();
+      });
+    },
+    /** Active, in-service lines not handed out before in this run, as global ids. */
+    async pickLines({ n }: { n: number }) {
+      const rows = await prisma.line.findMany({
+        where: { accountId, contractStatus: "ACTIVE", status: "IN_SERVICE" },
+        orderBy: { phoneNumber: "asc" },
+        skip: linePointer,
+        take: n,
+        select: { id: true },
+      });
+      linePointer += n;
+      if (rows.length < n) throw new Error(`only ${rows.length} free lines left (wanted ${n})`);
+      return rows.map((r) => encodeGlobalID("Line", r.id));
+    },
+    /**
+     * While on, items of new receipts are written with a far-future next
+     * attempt, so the worker leaves them alone (a database trigger; nothing in
+     * the server changes). `release` makes them due at once and wakes the worker.
+     */
+    async hold({ on }: { on: boolean }) {
+      if (on) {
+        await prisma.$executeRawUnsafe(
+          `CREATE OR REPLACE FUNCTION bench_hold_items() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN NEW."nextAttemptAt" := TIMESTAMP '2100-01-01 00:00:00'; RETURN NEW; END $$`,
+        );
+        await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS bench_hold_items ON "ReceiptItem"`);
+        await prisma.$executeRawUnsafe(
+          `CREATE TRIGGER bench_hold_items BEFORE INSERT ON "ReceiptItem" FOR EACH ROW EXECUTE FUNCTION bench_hold_items()`,
+        );
+      } else {
+        await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS bench_hold_items ON "ReceiptItem"`);
+      }
+    },
+    async heldItems({ receiptId }: { receiptId: string }) {
+      return prisma.receiptItem.count({
+        where: {
+          receiptId: rawId(receiptId, "Receipt"),
+          status: "PENDING",
+          nextAttemptAt: { gt: new Date("2099-01-01T00:00:00Z") },
+        },
+      });
+    },
+    async release({ receiptId }: { receiptId: string }) {
+      const released = await prisma.receiptItem.updateMany({
+        where: { receiptId: rawId(receiptId, "Receipt"), status: "PENDING" },
+        data: { nextAttemptAt: new Date() },
+      });
+      app.worker?.kick();
+      return released.count;
+    },
+    track({ receiptId }: { receiptId: string }) {
+      tracked.set(rawId(receiptId, "Receipt"), new Map());
+    },
+    /** Publish times (ms since the epoch) by seq, and stops tracking the receipt. */
+    published({ receiptId }: { receiptId: string }) {
+      const id = rawId(receiptId, "Receipt");
+      const times = tracked.get(id) ?? new Map<number, number>();
+      tracked.delete(id);
+      return [...times.entries()].sort((a, b) => a[0] - b[0]);
+    },
+    async receipt({ receiptId }: { receiptId: string }) {
+      return prisma.receipt.findUniqueOrThrow({
+        where: { id: rawId(receiptId, "Receipt") },
+        select: { status: true, lastSeq: true },
+      });
+    },
+    async waitIdle({ timeoutMs }: { timeoutMs: number }) {
+      await waitForIdleQueue(timeoutMs);
+    },
+    memory: () => memoryAfterGc(),
+    async stop() {
+      await app.stop();
+      // PGlite and the WASM schema engine leave timers behind; everything of ours is closed.
+      setTimeout(() => process.exit(0), 50);
+    },
+  },
+  {
+    url,
+    wsUrl: `${url.replace("http", "ws")}/graphql`,
+    loginId,
+    password,
+    accountId,
+    lines: lineCount,
+    seededMs,
+    mode,
+  },
+);
+
+process.on("unhandledRejection", (error) => {
+  console.error("unhandled rejection in the bench server:", String(error).slice(0, 300));
+});
