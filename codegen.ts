@@ -6,6 +6,8 @@ const config: CodegenConfig = {
   schema: "schema.graphql",
   documents: ["web/src/**/*.{ts,tsx}", "!web/src/gql/**/*"],
   ignoreNoDocuments: true,
+  // Imports with extensions, so Node (tests) and Vite both resolve them.
+  emitLegacyCommonJSImports: false,
   generates: {
     "web/src/gql/": {
       preset: "client",

@@ -22,9 +22,16 @@ export function graphqlUrl(): string {
   return new URL("/graphql", window.location.href).toString();
 }
 
-export function createUrqlClient(token: string | null, onUnauthenticated: () => void): Client {
+export function createUrqlClient(
+  token: string | null,
+  onUnauthenticated: () => void,
+  /** For tests outside a browser: where the API is, and a WebSocket class. */
+  options: { url?: string; webSocketImpl?: unknown } = {},
+): Client {
+  const url = options.url ?? graphqlUrl();
   const ws = createWsClient({
-    url: graphqlUrl().replace(/^http/, "ws"),
+    url: url.replace(/^http/, "ws"),
+    webSocketImpl: options.webSocketImpl,
     connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
     lazy: true,
     // A dropped connection is retried for as long as the page is open.
@@ -41,7 +48,7 @@ export function createUrqlClient(token: string | null, onUnauthenticated: () => 
   for (const name of receiptCreating) updates[name] = invalidateReceipts;
 
   return new Client({
-    url: graphqlUrl(),
+    url,
     requestPolicy: "cache-and-network",
     fetchOptions: () => ({
       headers: {
