@@ -1,0 +1,79 @@
+// @vitest-environment happy-dom
+// LiveProgress with a fake urql client built from wonka streams (as urql's
+// docs test components): the bar follows the events it is given.
+import { act, cleanup, render, screen } from "@testing-library/react";
+import { Provider } from "urql";
+import { afterEach, describe, expect, it } from "vitest";
+import { fromArray, never } from "wonka";
+import { LiveProgress } from "../../web/src/components/LiveProgress.tsx";
+
+afterEach(cleanup);
+
+const progress = (succeeded: number, failed: number, total = 4) => ({
+  total,
+  succeeded,
+  failed,
+  pending: total - succeeded - failed,
+  processing: 0,
+});
+
+function fakeClient(events: unknown[]) {
+  return {
+    executeQuery: () => never,
+    executeMutation: () => never,
+    executeSubscription: () =>
+      fromArray(
+        events.map((receiptProgress) => ({ data: { receiptProgress }, stale: false, hasNext: true })),
+      ),
+  } as never;
+}
+
+const event = (seq: number, status: string, p: ReturnType<typeof progress>) => ({
+  seq,
+  snapshot: seq === 1,
+  status,
+  receipt: { id: "r1", status, completedAt: null, progress: p },
+  item: null,
+});
+
+describe("LiveProgress", () => {
+  it("shows the counts and percentage of the latest event, and the final status", async () => {
+    const client = fakeClient([
+      event(1, "PROCESSING", progress(0, 0)),
+      event(2, "PROCESSING", progress(2, 0)),
+      event(3, "FAILED", progress(3, 1)),
+    ]);
+    await act(async () => {
+      render(
+        <Provider value={client}>
+          <LiveProgress receiptId="r1" />
+        </Provider>,
+      );
+    });
+    const bar = screen.getByRole("progressbar");
+    expect(bar.getAttribute("aria-valuenow")).toBe("4");
+    expect(bar.getAttribute("aria-valuetext")).toBe("100%");
+    expect(screen.getByText("異常終了")).toBeTruthy();
+    expect(screen.getByText("正常終了 3件 / 異常終了 1件 / 処理待ち 0件 (全4件)")).toBeTruthy();
+  });
+
+  it("does not subscribe to a receipt that has already finished", async () => {
+    let subscribed = false;
+    const client = {
+      executeQuery: () => never,
+      executeSubscription: () => {
+        subscribed = true;
+        return never;
+      },
+    } as never;
+    await act(async () => {
+      render(
+        <Provider value={client}>
+          <LiveProgress receiptId="r1" initial={{ status: "SUCCEEDED", progress: progress(4, 0) }} />
+        </Provider>,
+      );
+    });
+    expect(subscribed).toBe(false);
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuetext")).toBe("100%");
+  });
+});
