@@ -33,6 +33,8 @@ beforeAll(async () => {
     CARRIER_LATENCY_MS: "0",
     CARRIER_FAILURE_RATE: "0",
     WS_MAX_BUFFERED_BYTES: "65536",
+    // The paused client cannot answer pings; keep-alive must not be what closes it.
+    WS_KEEPALIVE_MS: "600000",
   });
   token = await loginAs(server.graphqlUrl, "Manager@admin");
   const page: any = await graphql(

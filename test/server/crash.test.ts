@@ -26,13 +26,21 @@ const startServer = () =>
   });
 
 async function progress(url: string, token: string, number: string) {
-  const result: any = await graphql(
-    url,
-    "query ($n: String!) { receipt(number: $n) { status progress { total pending processing succeeded failed } } }",
-    { n: number },
-    token,
-  );
-  return result.data.receipt as { status: string; progress: Record<string, number> };
+  // A poll (a read) may meet a keep-alive connection the busy server is just
+  // closing (ECONNRESET); asking again is safe.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result: any = await graphql(
+        url,
+        "query ($n: String!) { receipt(number: $n) { status progress { total pending processing succeeded failed } } }",
+        { n: number },
+        token,
+      );
+      return result.data.receipt as { status: string; progress: Record<string, number> };
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 describe("R7 crash safety", () => {
