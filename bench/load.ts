@@ -4,12 +4,20 @@
 // clocks (performance.now() for durations, Date.now() for receive times that
 // are compared with the server's publish times) and hands the samples back.
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { serve } from "./ipc.ts";
 import { mapLimit, memoryAfterGc, sleep, summarize } from "./stats.ts";
 
 let authorization = "";
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+interface Probe {
+  running: boolean;
+  durations: number[];
+  done: Promise<void>;
+}
+const probes = new Map<string, Probe>();
 
 interface HttpResult {
   status: number;
@@ -414,11 +422,67 @@ serve({
     return { timedOut, times: rawClients.map((c) => Float64Array.from(c.times)) };
   },
 
+  rawReset() {
+    for (const c of rawClients) c.times = [];
+  },
+
   rawClose() {
     const n = rawClients.length;
     for (const c of rawClients) c.socket.terminate();
     rawClients = [];
     return n;
+  },
+
+  /**
+   * Sends one request after another (200 ms apart) until probeStop, under
+   * `name`: a GET, or a POST of `body` (JSON). Measures how responsive the
+   * server stays while something else runs.
+   */
+  probeStart({ name, url, body }: { name: string; url: string; body?: string }) {
+    const current: Probe = { running: true, durations: [], done: Promise.resolve() };
+    probes.set(name, current);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const once = () =>
+      body
+        ? post(agent, url, body, false, 180_000).then(() => undefined)
+        : new Promise<void>((resolve, reject) => {
+            const request = http.get(url, { agent, timeout: 180_000 }, (response) => {
+              response.resume();
+              response.on("end", () => resolve());
+            });
+            request.on("error", reject);
+            request.on("timeout", () => request.destroy(new Error("probe timed out")));
+          });
+    current.done = (async () => {
+      while (current.running) {
+        const start = performance.now();
+        await once().catch(() => undefined);
+        current.durations.push(performance.now() - start);
+        await sleep(200);
+      }
+      agent.destroy();
+    })();
+  },
+  async probeStop({ name }: { name: string }) {
+    const current = probes.get(name);
+    if (!current) return summarize([]);
+    probes.delete(name);
+    current.running = false;
+    await current.done;
+    return summarize(current.durations);
+  },
+
+  loopDelayStart() {
+    loopDelay.reset();
+    loopDelay.enable();
+  },
+  loopDelayStop() {
+    loopDelay.disable();
+    return {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    };
   },
 
   memory: () => memoryAfterGc(),

@@ -37,16 +37,17 @@ const wanted = (s: Scenario) => only.has(s);
 /** Counts per mode. Quick keeps every scenario, with fewer samples and shorter windows. */
 const plan = quick
   ? {
-      pageBlocks: 3,
-      pagePerBlock: 20,
-      deepBlocks: 2,
+      pageBlocks: 2,
+      pagePerBlock: 25,
+      deepBlocks: 1,
       deepPerBlock: 3,
       warmup: 10,
       concurrency: 8,
       throughputWarmupMs: 1_000,
-      throughputMs: 4_000,
+      throughputMs: 3_000,
       batchReps: 2,
-      watchers: 1_000,
+      batchWarmup: false,
+      watchers: 100,
       memoryAt: [500, 1_000],
     }
   : {
@@ -59,6 +60,7 @@ const plan = quick
       throughputWarmupMs: 2_000,
       throughputMs: 10_000,
       batchReps: 5,
+      batchWarmup: true,
       watchers: 1_000,
       memoryAt: [1_000, 5_000],
     };
@@ -165,7 +167,8 @@ const serverEnv = {
 const startServer = (mode: "count" | "main") =>
   start<ServerInfo>(`server:${mode}`, "server.ts", {
     env: { ...serverEnv, BENCH_MODE: mode },
-    execArgv: ["--expose-gc"],
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway.
+    execArgv: ["--expose-gc", ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
     // Seeding 100,000 lines (first run only) and the first daily roster sync take a while.
     readyTimeoutMs: 600_000,
   });
@@ -173,10 +176,12 @@ const startServer = (mode: "count" | "main") =>
 const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ms`;
 
-const PAGE_QUERY = /* GraphQL */ `
+// The page as the permission screen of the web client asks for it, with or
+// without totalCount (which costs its own COUNT over the account's lines).
+const pageQuery = (withCount: boolean) => /* GraphQL */ `
   query PermissionLines($first: Int, $after: String, $filter: LineFilter) {
     lines(first: $first, after: $after, filter: $filter) {
-      totalCount
+      ${withCount ? "totalCount" : ""}
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
       edges {
         cursor
@@ -189,8 +194,8 @@ const PAGE_QUERY = /* GraphQL */ `
   }`;
 const N1_QUERY =
   "query ($first: Int!) { lines(first: $first) { edges { node { id phoneNumber group { id name } } } } }";
-const pageBody = (after: string | null) =>
-  JSON.stringify({ query: PAGE_QUERY, variables: { first: 50, after } });
+const pageBody = (after: string | null, withCount = false) =>
+  JSON.stringify({ query: pageQuery(withCount), variables: { first: 50, after } });
 
 interface Captured {
   method: string;
@@ -231,18 +236,36 @@ async function countScenario(load: Peer, server: Peer<ServerInfo>) {
   details.n1 = { first10: ten, first100: hundred };
   log(`N+1: ${ten.count} statements at first: 10, ${hundred.count} at first: 100`);
 
-  const capture = async (after: string | null) => {
+  const capture = async (after: string | null, withCount: boolean) => {
     await server.call("captureStart");
-    await load.call("request", { url, body: pageBody(after) }, 120_000);
+    await load.call("request", { url, body: pageBody(after, withCount) }, 120_000);
     const calls = await server.call<Captured[]>("captureStop");
     const findMany = calls.find((c) => c.method === "findMany");
     const countCall = calls.find((c) => c.method === "count");
-    if (!findMany || !countCall)
-      throw new Error(`expected line.findMany and line.count, saw ${JSON.stringify(calls)}`);
-    return { findMany: findMany.args, count: countCall.args };
+    if (!findMany || (withCount && !countCall))
+      throw new Error(
+        `expected line.findMany${withCount ? " and line.count" : ""}, saw ${JSON.stringify(calls)}`,
+      );
+    if (!withCount && countCall) throw new Error("a page without totalCount still counted the lines");
+    return { findMany: findMany.args, count: countCall?.args ?? null, calls: calls.length };
   };
+  // The deep page's cursor is built server-side; check the recipe against the API's own cursors.
+  const three = (await load.call("request", {
+    url,
+    body: JSON.stringify({ query: "{ lines(first: 3) { edges { cursor } } }" }),
+  })) as { data?: { lines: { edges: { cursor: string }[] } } };
+  const built = await server.call<string>("cursorAfter", { rows: 3 });
+  if (three.data?.lines.edges[2]?.cursor !== built)
+    throw new Error(
+      `cursor recipe does not match the API's (${built} vs ${three.data?.lines.edges[2]?.cursor})`,
+    );
   const cursor = await server.call<string>("cursorAfter", { rows: deepRows });
-  return { first: await capture(null), deep: await capture(cursor), cursor };
+  return {
+    first: await capture(null, false),
+    withCount: await capture(null, true),
+    deep: await capture(cursor, false),
+    cursor,
+  };
 }
 
 type Captures = Awaited<ReturnType<typeof countScenario>>;
@@ -255,94 +278,148 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     password: server.info.password,
   });
   const firstBody = pageBody(null);
+  const webBody = pageBody(null, true);
   const deepBody = pageBody(captures.cursor);
-  const http: number[] = [];
-  const direct: number[] = [];
-  const inProcess: number[] = [];
-  const directAll: number[] = [];
-  const authOnly: number[] = [];
-  const pageAndCount: number[] = [];
-  const deepHttp: number[] = [];
-  const deepDirect: number[] = [];
-  const take = (target: number[], samples: Float64Array) => target.push(...samples);
+  const samples = {
+    http: [] as number[],
+    direct: [] as number[],
+    inProcess: [] as number[],
+    httpWithCount: [] as number[],
+    withCountAll: [] as number[],
+    sessionLookup: [] as number[],
+    findManyAndCount: [] as number[],
+    deepHttp: [] as number[],
+    deepDirect: [] as number[],
+    countAlone: [] as number[],
+    deepAsKeyset: [] as number[],
+  };
+  // What the deep page would cost as a plain keyset query (diagnostic): the
+  // captured findMany without Prisma's cursor, with phoneNumber > the cursor's.
+  const deepArgs = captures.deep.findMany as {
+    cursor?: { accountId_phoneNumber?: { phoneNumber: string } };
+    where?: { AND?: unknown[] };
+  };
+  const cursorPhone = deepArgs.cursor?.accountId_phoneNumber?.phoneNumber;
+  const keysetArgs = cursorPhone
+    ? {
+        ...deepArgs,
+        cursor: undefined,
+        skip: 0,
+        where: { AND: [...(deepArgs.where?.AND ?? []), { phoneNumber: { gt: cursorPhone } }] },
+      }
+    : null;
+  const take = (target: number[], values: Float64Array) => target.push(...values);
   const timeout = 300_000;
+  const withCount = {
+    findMany: captures.withCount.findMany,
+    count: captures.withCount.count,
+    authorization,
+  };
   // Warm-up (JIT, PGlite's caches), then interleaved blocks so drift and
   // neighbours' noise hit both sides alike.
   await load.call("pages", { url, body: firstBody, n: plan.warmup }, timeout);
+  await load.call("pages", { url, body: webBody, n: plan.warmup }, timeout);
   await server.call("direct", { args: captures.first.findMany, n: plan.warmup }, timeout);
   await server.call("inProcess", { body: firstBody, authorization, n: plan.warmup }, timeout);
+  await server.call("directAll", { ...withCount, n: plan.warmup }, timeout);
   for (let b = 0; b < plan.pageBlocks; b++) {
     const n = plan.pagePerBlock;
-    take(http, await load.call("pages", { url, body: firstBody, n }, timeout));
-    take(direct, await server.call("direct", { args: captures.first.findMany, n }, timeout));
-    take(inProcess, await server.call("inProcess", { body: firstBody, authorization, n }, timeout));
-    const all = { findMany: captures.first.findMany, count: captures.first.count, authorization, n };
-    const parts = await server.call<Record<"total" | "auth", Float64Array>>("directAll", all, timeout);
-    take(directAll, parts.total);
-    take(authOnly, parts.auth);
+    take(samples.http, await load.call("pages", { url, body: firstBody, n }, timeout));
+    take(samples.direct, await server.call("direct", { args: captures.first.findMany, n }, timeout));
+    take(samples.inProcess, await server.call("inProcess", { body: firstBody, authorization, n }, timeout));
+    take(samples.httpWithCount, await load.call("pages", { url, body: webBody, n }, timeout));
+    const parts = await server.call<Record<"total" | "auth", Float64Array>>(
+      "directAll",
+      { ...withCount, n },
+      timeout,
+    );
+    take(samples.withCountAll, parts.total);
+    take(samples.sessionLookup, parts.auth);
     take(
-      pageAndCount,
+      samples.findManyAndCount,
       parts.total.map((t, i) => t - (parts.auth[i] as number)),
     );
   }
-  log(`first page: HTTP p50 ${ms(summarize(http).p50)}, direct findMany p50 ${ms(summarize(direct).p50)}`);
+  log(
+    `first page: HTTP p50 ${ms(summarize(samples.http).p50)}, its findMany in-process p50 ${ms(summarize(samples.direct).p50)}`,
+  );
   await load.call("pages", { url, body: deepBody, n: 1 }, timeout);
   await server.call("direct", { args: captures.deep.findMany, n: 1 }, timeout);
   for (let b = 0; b < plan.deepBlocks; b++) {
     const n = plan.deepPerBlock;
-    take(deepHttp, await load.call("pages", { url, body: deepBody, n }, timeout));
-    take(deepDirect, await server.call("direct", { args: captures.deep.findMany, n }, timeout));
+    take(samples.deepHttp, await load.call("pages", { url, body: deepBody, n }, timeout));
+    take(samples.deepDirect, await server.call("direct", { args: captures.deep.findMany, n }, timeout));
   }
-  const s = {
-    http: summarize(http),
-    direct: summarize(direct),
-    inProcess: summarize(inProcess),
-    directAll: summarize(directAll),
-    directAllParts: { sessionLookup: summarize(authOnly), findManyAndCount: summarize(pageAndCount) },
-    deepHttp: summarize(deepHttp),
-    deepDirect: summarize(deepDirect),
-  };
+  for (let b = 0; b < plan.pageBlocks; b++) {
+    const n = Math.ceil(plan.pagePerBlock / 2);
+    const count = { args: captures.withCount.count, method: "count", n };
+    take(samples.countAlone, await server.call("direct", count, timeout));
+    if (keysetArgs) take(samples.deepAsKeyset, await server.call("direct", { args: keysetArgs, n }, timeout));
+  }
+  const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])) as Record<
+    keyof typeof samples,
+    Summary
+  >;
   log(`deep page (after ${deepRows.toLocaleString("en")} rows): HTTP p50 ${ms(s.deepHttp.p50)}`);
   const sc = "Page latency";
   const le = (limit: number): Target => ({ on: "ratio", op: "<=", limit });
+  const deep = `page after ${deepRows.toLocaleString("en")} rows`;
   figure(
     sc,
     "lines(first: 50) over HTTP, p50",
     "ms",
     s.http.p50,
-    { name: "same findMany in-process", value: s.direct.p50 },
+    { name: "its findMany in-process", value: s.direct.p50 },
     le(1.3),
   );
   figure(sc, "lines(first: 50) over HTTP, p99", "ms", s.http.p99, {
-    name: "same findMany in-process",
+    name: "its findMany in-process",
     value: s.direct.p99,
   });
   figure(
     sc,
-    `page after ${deepRows.toLocaleString("en")} rows over HTTP, p50`,
+    `${deep} over HTTP, p50`,
     "ms",
     s.deepHttp.p50,
     { name: "first page over HTTP", value: s.http.p50 },
     le(1.2),
   );
-  figure(sc, `page after ${deepRows.toLocaleString("en")} rows over HTTP, p99`, "ms", s.deepHttp.p99, {
+  figure(sc, `${deep} over HTTP, p99`, "ms", s.deepHttp.p99, {
     name: "first page over HTTP",
     value: s.http.p99,
   });
-  figure(sc, "deep page over HTTP, p50 (diagnostic)", "ms", s.deepHttp.p50, {
+  figure(sc, "with totalCount (the web client's page) over HTTP, p50", "ms", s.httpWithCount.p50, {
+    name: "its findMany + count in-process",
+    value: s.findManyAndCount.p50,
+  });
+  figure(sc, "diagnostic: deep page over HTTP, p50", "ms", s.deepHttp.p50, {
     name: "its findMany in-process",
     value: s.deepDirect.p50,
   });
-  figure(sc, "first page, yoga in-process without HTTP, p50 (diagnostic)", "ms", s.inProcess.p50, {
-    name: "same findMany in-process",
+  figure(
+    sc,
+    "diagnostic: deep page findMany as keyset (phoneNumber > cursor), p50",
+    "ms",
+    s.deepAsKeyset.p50,
+    {
+      name: "first page findMany",
+      value: s.direct.p50,
+    },
+  );
+  figure(sc, "diagnostic: first page through yoga in-process (no HTTP), p50", "ms", s.inProcess.p50, {
+    name: "its findMany in-process",
     value: s.direct.p50,
   });
-  figure(sc, "first page, all its DB calls in-process, p50 (diagnostic)", "ms", s.directAll.p50, {
-    name: "same findMany in-process",
+  figure(sc, "diagnostic: session lookup every request does, p50", "ms", s.sessionLookup.p50, {
+    name: "page findMany in-process",
+    value: s.direct.p50,
+  });
+  figure(sc, "diagnostic: totalCount's line.count in-process, p50", "ms", s.countAlone.p50, {
+    name: "page findMany in-process",
     value: s.direct.p50,
   });
   details.page = {
-    samples: { first: http.length, deep: deepHttp.length },
+    samples: { first: samples.http.length, deep: samples.deepHttp.length },
     deepRows,
     summaries: s,
     prismaCalls: captures,
@@ -367,7 +444,7 @@ async function throughputScenario(load: Peer, server: Peer<ServerInfo>) {
   const timeout = plan.throughputMs + plan.throughputWarmupMs + 120_000;
   const app = await load.call<Throughput>(
     "throughput",
-    { url, body: pageBody(null), auth: true, ...options },
+    { url, body: pageBody(null, true), auth: true, ...options },
     timeout,
   );
   if (app.errors > 0)
@@ -388,7 +465,7 @@ async function throughputScenario(load: Peer, server: Peer<ServerInfo>) {
   log(`throughput: lines page ${app.rps.toFixed(0)} req/s, yoga hello world ${bare.rps.toFixed(0)} req/s`);
   figure(
     "Throughput",
-    `lines(first: 50) req/s at concurrency ${plan.concurrency} (higher is better)`,
+    `web client's lines page (first: 50, totalCount) req/s, concurrency ${plan.concurrency}; higher is better`,
     "req/s",
     app.rps,
     {
@@ -420,8 +497,8 @@ async function batchScenario(load: Peer, server: Peer<ServerInfo>) {
   const accept: Record<number, number[]> = { 1: [], [BATCH_LINES]: [] };
   const final: Record<number, number[]> = { 1: [], [BATCH_LINES]: [] };
   await server.call("waitIdle", { timeoutMs: 120_000 }, 130_000);
-  // One unmeasured round first (JIT, caches).
-  for (let rep = -1; rep < plan.batchReps; rep++) {
+  // One unmeasured round first (JIT, caches), except in a quick run.
+  for (let rep = plan.batchWarmup ? -1 : 0; rep < plan.batchReps; rep++) {
     for (const size of [1, BATCH_LINES]) {
       const lineIds = await server.call<string[]>("pickLines", { n: size });
       const tag = `batch-${rep}-${size}`;
@@ -510,12 +587,29 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
   );
   if (sub.failed > 0) throw new Error(`${sub.failed} watchers could not subscribe: ${sub.firstError}`);
   log(`fan-out: ${sub.subscribed} watchers subscribed in ${ms(sub.ms)}; releasing the batch`);
+  if (process.env.BENCH_SQL_HISTOGRAM === "1") await server.call("sqlHistogram");
+  await server.call("loopDelayStart");
+  await load.call("loopDelayStart");
+  // Is the gateway still answering while it delivers? /health reads the
+  // database (SELECT 1); `{ __typename }` without a token touches no database.
+  await load.call("probeStart", { name: "health", url: `${server.info.url}/health` });
+  await load.call("probeStart", {
+    name: "typename",
+    url: `${server.info.url}/graphql`,
+    body: JSON.stringify({ query: "{ __typename }" }),
+  });
   await server.call("release", { receiptId: submitted.receiptId });
   const watched = await load.call<Watched>("awaitAll", { tag: "fanout", timeoutMs: 240_000 }, 300_000);
+  const loopDelay = await server.call<{ p50: number; p99: number; max: number }>("loopDelayStop");
+  const loadLoopDelay = await load.call<{ p50: number; p99: number; max: number }>("loopDelayStop");
+  const health = await load.call<Summary>("probeStop", { name: "health" }, 200_000);
+  const typename = await load.call<Summary>("probeStop", { name: "typename" }, 200_000);
   const published = new Map(
     await server.call<[number, number][]>("published", { receiptId: submitted.receiptId }),
   );
   await load.call("wsClose", { tag: "fanout" }, 120_000);
+  const sql =
+    process.env.BENCH_SQL_HISTOGRAM === "1" ? await server.call<[string, number][]>("sqlHistogram") : null;
   const receipt = await server.call<{ status: string; lastSeq: number }>("receipt", {
     receiptId: submitted.receiptId,
   });
@@ -561,37 +655,54 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     `fan-out: ${delivered} of ${expected} events delivered, ${lost} lost, publish→receive p50 ${ms(lat.p50)} p99 ${ms(lat.p99)}, ${eventsPerSecond.toFixed(0)} events/s`,
   );
 
-  // Baseline: the same frames, broadcast by a bare `ws` server to as many clients.
+  // Baselines: the same frames, broadcast by a bare `ws` server to as many
+  // clients, (a) as fast as it can (capacity: events/s) and (b) on the
+  // gateway's own publish schedule (latency under the same burst).
   const frames = watched.payloads;
+  const publishTimes = [...published.entries()].filter(([seq]) => seq > 1).map(([, t]) => t);
+  const offsets = publishTimes.slice(0, frames.length).map((t) => t - (publishTimes[0] as number));
   const raw = await start<{ url: string }>("raw-ws", "raw-ws.ts");
-  let rawLat: Summary;
-  let rawRate: number;
-  let rawDelivered = 0;
-  try {
-    await load.call("rawOpen", { url: raw.info.url, n }, 300_000);
-    const sentAt = await raw.call<number[]>("broadcast", { frames, clients: n }, 300_000);
+  const rawRun = async (paced: boolean) => {
+    await load.call("rawReset");
+    const dueAt = await raw.call<number[]>(
+      "broadcast",
+      { frames, clients: n, offsets: paced ? offsets : undefined },
+      300_000,
+    );
     const received = await load.call<{ timedOut: boolean; times: Float64Array[] }>(
       "rawAwait",
       { expected: frames.length, timeoutMs: 120_000 },
       130_000,
     );
-    await load.call("rawClose");
-    const rawLatencies: number[] = [];
-    let rawLast = 0;
+    if (received.timedOut) throw new Error("raw ws clients did not receive every frame in time");
+    const latencies: number[] = [];
+    let last = 0;
+    let delivered = 0;
     for (const times of received.times) {
       for (let k = 0; k < times.length; k++) {
-        rawLatencies.push((times[k] as number) - (sentAt[k] as number));
-        rawLast = Math.max(rawLast, times[k] as number);
-        rawDelivered++;
+        latencies.push((times[k] as number) - (dueAt[k] as number));
+        last = Math.max(last, times[k] as number);
+        delivered++;
       }
     }
-    rawLat = summarize(rawLatencies);
-    rawRate = rawDelivered / ((rawLast - (sentAt[0] as number)) / 1000);
+    return {
+      delivered,
+      latencyMs: summarize(latencies),
+      framesPerSecond: round(delivered / ((last - (dueAt[0] as number)) / 1000), 1),
+    };
+  };
+  let fast: Awaited<ReturnType<typeof rawRun>>;
+  let paced: Awaited<ReturnType<typeof rawRun>>;
+  try {
+    await load.call("rawOpen", { url: raw.info.url, n }, 300_000);
+    fast = await rawRun(false);
+    paced = await rawRun(true);
+    await load.call("rawClose");
   } finally {
     await stop(raw as Peer);
   }
   log(
-    `raw ws: ${rawDelivered} frames, send→receive p50 ${ms(rawLat.p50)} p99 ${ms(rawLat.p99)}, ${rawRate.toFixed(0)} frames/s`,
+    `raw ws: ${fast.framesPerSecond.toFixed(0)} frames/s flat out; on the gateway's schedule send→receive p50 ${ms(paced.latencyMs.p50)} p99 ${ms(paced.latencyMs.p99)}`,
   );
 
   const sc = `Fan-out (${n} watchers)`;
@@ -608,13 +719,26 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     },
   );
   figure(sc, "events lost", "events", lost, null, { on: "value", op: "==", limit: 0 });
-  figure(sc, "publish→receive p50", "ms", lat.p50, { name: "raw ws send→receive p50", value: rawLat.p50 });
+  figure(
+    sc,
+    "watcher streams that did not complete (see details.fanout.watcherErrors)",
+    "watchers",
+    n - watched.completed,
+    null,
+  );
+  figure(sc, "gateway event-loop delay during delivery, max", "ms", loopDelay.max, null);
+  figure(sc, "GET /health (SELECT 1) during delivery, max", "ms", health.max, null);
+  figure(sc, "POST { __typename } (no database) during delivery, max", "ms", typename.max, null);
+  figure(sc, "publish→receive p50", "ms", lat.p50, {
+    name: "raw ws, same schedule, p50",
+    value: paced.latencyMs.p50,
+  });
   figure(
     sc,
     "publish→receive p99",
     "ms",
     lat.p99,
-    { name: "raw ws send→receive p99", value: rawLat.p99 },
+    { name: "raw ws, same schedule, p99", value: paced.latencyMs.p99 },
     {
       on: "value",
       op: "<=",
@@ -622,14 +746,15 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     },
   );
   figure(sc, "events/s delivered (higher is better)", "events/s", eventsPerSecond, {
-    name: "raw ws broadcast of the same frames",
-    value: rawRate,
+    name: "raw ws broadcast of the same frames, flat out",
+    value: fast.framesPerSecond,
   });
   details.fanout = {
     watchers: n,
     receiptStatus: receipt.status,
     lastSeq: receipt.lastSeq,
     eventsPublished: published.size,
+    ...(sql ? { sqlDuringDelivery: sql.slice(0, 25) } : {}),
     publishSpanMs: lastPublish - firstPublish,
     connectMs: opened.ms,
     subscribeMs: sub.ms,
@@ -639,16 +764,23 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     duplicates,
     outOfOrder,
     completed: watched.completed,
+    gatewayEventLoopDelayMs: {
+      p50: round(loopDelay.p50),
+      p99: round(loopDelay.p99),
+      max: round(loopDelay.max),
+    },
+    healthDuringDeliveryMs: health,
+    typenameDuringDeliveryMs: typename,
+    loadGeneratorEventLoopDelayMs: {
+      p50: round(loadLoopDelay.p50),
+      p99: round(loadLoopDelay.p99),
+      max: round(loadLoopDelay.max),
+    },
     timedOut: watched.timedOut,
     watcherErrors: watched.errors.slice(0, 5),
     latencyMs: lat,
     eventsPerSecond: round(eventsPerSecond, 1),
-    raw: {
-      frames: frames.length,
-      delivered: rawDelivered,
-      latencyMs: rawLat,
-      framesPerSecond: round(rawRate, 1),
-    },
+    raw: { frames: frames.length, flatOut: fast, onGatewaySchedule: paced },
   };
   if (receipt.status !== "SUCCEEDED") throw new Error(`the fan-out receipt ended ${receipt.status}`);
 }
@@ -710,10 +842,10 @@ async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
     await stop(rawServer as Peer);
   }
   await server.call("waitIdle", { timeoutMs: 120_000 }, 130_000);
-  const per = (rows: typeof gateway, i: number) => {
+  const per = (rows: typeof gateway, i: number, key: "rss" | "heapUsed" = "rss") => {
     const row = rows[i + 1];
     const base = rows[0];
-    return row && base ? (row.rss - base.rss) / row.connections / 1024 : null;
+    return row && base ? (row[key] - base[key]) / row.connections / 1024 : null;
   };
   plan.memoryAt.forEach((connections, i) => {
     figure(
@@ -724,6 +856,18 @@ async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
       {
         name: "bare ws server, per idle connection",
         value: per(raw, i),
+      },
+    );
+  });
+  plan.memoryAt.forEach((connections, i) => {
+    figure(
+      "Memory",
+      `JS heap per idle subscription at ${connections.toLocaleString("en")} connections`,
+      "KiB",
+      per(gateway, i, "heapUsed"),
+      {
+        name: "bare ws server, per idle connection",
+        value: per(raw, i, "heapUsed"),
       },
     );
   });
@@ -761,9 +905,13 @@ async function main() {
   const load = await start("load", "load.ts", { execArgv: ["--expose-gc"] });
   let captures: Captures | null = null;
   let seededMs: number | null = null;
+  const secondsTaken: Record<string, number> = {};
+  details.secondsTaken = secondsTaken;
   const attempt = async (scenario: string, task: () => Promise<void>) => {
+    const started = Date.now();
     try {
       await task();
+      secondsTaken[scenario] = round((Date.now() - started) / 1000, 1);
     } catch (error) {
       const message = describeError(error);
       errors.push({ scenario, error: message });
@@ -773,7 +921,9 @@ async function main() {
   try {
     // A server with Prisma's query log, without worker: statement counts and
     // the exact Prisma calls of a page request. It also seeds on the first run.
+    let t = Date.now();
     let server = await startServer("count");
+    secondsTaken["start (count mode, seeds on the first run)"] = round((Date.now() - t) / 1000, 1);
     seededMs = server.info.seededMs;
     if (seededMs !== null) log(`seeded ${server.info.lines} lines in ${(seededMs / 1000).toFixed(1)} s`);
     await attempt("capture", async () => {
@@ -787,7 +937,9 @@ async function main() {
     await stop(server as Peer);
 
     // The server as `npm start` runs it (worker on, carrier at zero latency).
+    t = Date.now();
     server = await startServer("main");
+    secondsTaken["start (main)"] = round((Date.now() - t) / 1000, 1);
     log(`gateway at ${server.info.url} (${server.info.lines} lines)`);
     const running = server;
     if (wanted("page"))

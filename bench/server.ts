@@ -10,6 +10,7 @@
 // statements) and without the worker; BENCH_MODE=main (default) is the server
 // as `npm start` runs it, with the worker and the simulated carrier at zero
 // latency.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { jstDate } from "../domain/time.ts";
@@ -62,12 +63,19 @@ const config = loadConfig({
 
 let counting = false;
 const statements: string[] = [];
+const histogram = new Map<string, number>();
 const opened = await openDatabase({
   dataDir: config.dataDir,
+  // BENCH_SQL_HISTOGRAM=1 (diagnostics only) logs every statement of the main
+  // server too, so `sqlHistogram` can tell what the database spent a scenario on.
   onQuery:
-    mode === "count"
+    mode === "count" || process.env.BENCH_SQL_HISTOGRAM === "1"
       ? (sql) => {
           if (counting) statements.push(sql);
+          if (mode === "main") {
+            const key = sql.replace(/\s+/g, " ").trim().slice(0, 100);
+            histogram.set(key, (histogram.get(key) ?? 0) + 1);
+          }
         }
       : undefined,
 });
@@ -156,6 +164,7 @@ async function waitForIdleQueue(timeoutMs: number) {
 }
 
 let linePointer = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const timings = async (n: number, task: () => Promise<unknown>) => {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -194,9 +203,11 @@ serve(
       });
       return formatPrismaCursor(row, ["accountId", "phoneNumber"]);
     },
-    /** The captured findMany, called directly on the server's PrismaClient, n times in a row. */
-    direct({ args, n }: { args: unknown; n: number }) {
-      return timings(n, () => prisma.line.findMany(args as never));
+    /** A captured call (findMany by default) on the server's PrismaClient, n times in a row. */
+    direct({ args, n, method = "findMany" }: { args: unknown; n: number; method?: "findMany" | "count" }) {
+      return timings(n, () =>
+        method === "count" ? prisma.line.count(args as never) : prisma.line.findMany(args as never),
+      );
     },
     /**
      * Everything the database does for the request, in-process: the session
@@ -303,6 +314,25 @@ serve(
     },
     async waitIdle({ timeoutMs }: { timeoutMs: number }) {
       await waitForIdleQueue(timeoutMs);
+    },
+    /** Statements by their first 100 characters since the last call (BENCH_SQL_HISTOGRAM=1 only). */
+    sqlHistogram() {
+      const top = [...histogram.entries()].sort((a, b) => b[1] - a[1]);
+      histogram.clear();
+      return top;
+    },
+    /** Event-loop delay of the gateway between the two calls (ms). */
+    loopDelayStart() {
+      loopDelay.reset();
+      loopDelay.enable();
+    },
+    loopDelayStop() {
+      loopDelay.disable();
+      return {
+        p50: loopDelay.percentile(50) / 1e6,
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      };
     },
     memory: () => memoryAfterGc(),
     async stop() {
