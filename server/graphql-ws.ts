@@ -31,9 +31,22 @@ export function attachGraphqlWs(
   wss.on("connection", (socket) => {
     alive.set(socket, true);
     socket.on("pong", () => alive.set(socket, true));
+    // Any frame from the client proves it is there, not only a pong.
+    socket.on("message", () => alive.set(socket, true));
   });
+  const interval = options.keepAliveMs ?? 12_000;
+  let lastRound = Date.now();
   const keepAlive = setInterval(() => {
+    const late = Date.now() - lastRound > interval * 1.5;
+    lastRound = Date.now();
     for (const socket of wss.clients) {
+      // A round that fires late (a busy event loop) could not have read the
+      // pongs in time: ping again instead of judging healthy clients dead.
+      if (late) {
+        alive.set(socket, false);
+        socket.ping();
+        continue;
+      }
       if (!alive.get(socket)) {
         socket.terminate();
         continue;
@@ -41,7 +54,7 @@ export function attachGraphqlWs(
       alive.set(socket, false);
       socket.ping();
     }
-  }, options.keepAliveMs ?? 12_000);
+  }, interval);
   keepAlive.unref();
   const disposable = useServer(
     {

@@ -27,6 +27,9 @@ export const SUBSCRIBER_QUEUE_LIMIT = 512;
 
 export const OVERFLOW = Symbol("overflow");
 
+/** Queued events a subscriber takes in a row before letting I/O run. */
+const DRAIN_BEFORE_YIELD = 16;
+
 type Payload<K extends keyof Topics> = Topics[K][1];
 
 interface Target {
@@ -86,6 +89,7 @@ function boundedSubscription<T>(
   let overflowed = false;
   let finished = false;
   let wake: (() => void) | undefined;
+  let drained = 0;
   const listener = (event: Event) => {
     if (queue.length >= limit) {
       queue = [];
@@ -111,7 +115,19 @@ function boundedSubscription<T>(
           overflowed = false;
           return { done: false, value: OVERFLOW };
         }
-        if (queue.length > 0) return { done: false, value: queue.shift() as T };
+        if (queue.length > 0) {
+          // Let I/O in every few events: a queued event resolves at once, and
+          // a thousand subscribers draining their queues chain microtasks that
+          // starve sockets and timers (npm run bench saw /health wait 65 s
+          // during a 1,000-watcher fan-out).
+          if (++drained >= DRAIN_BEFORE_YIELD) {
+            drained = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+            continue;
+          }
+          return { done: false, value: queue.shift() as T };
+        }
+        drained = 0;
         await new Promise<void>((resolve) => {
           wake = resolve;
         });

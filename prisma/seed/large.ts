@@ -47,7 +47,7 @@ export async function seedLargeAccount(prisma: PrismaClient, options: LargeAccou
       password: mySoftbankPassword(rng),
     };
   });
-  return writeAccount(
+  const result = await writeAccount(
     prisma,
     {
       name: `ベンチマーク株式会社 ${options.code}`,
@@ -59,4 +59,8 @@ export async function seedLargeAccount(prisma: PrismaClient, options: LargeAccou
     },
     { password: options.password, now: options.now },
   );
+  // PGlite runs no autovacuum: without fresh statistics and a visibility map,
+  // counting 100,000 lines (totalCount) took ~30 ms instead of ~12 ms.
+  for (const table of ["Line", "CarrierLine"]) await prisma.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  return result;
 }

@@ -19,8 +19,8 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 const LINES = /* GraphQL */ `
-  query Lines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
+  query Lines($first: Int, $after: String, $last: Int, $before: String, $filter: LineFilter) {
+    lines(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       pageInfo { hasNextPage endCursor }
       edges { cursor node { id phoneNumber contractedOn backup phonebookMigration status contractStatus version group { name } } }
@@ -71,6 +71,22 @@ describe("lines", () => {
     expect(seen).toHaveLength(1000);
     expect(new Set(seen).size).toBe(1000);
     expect(seen).toEqual([...seen].sort());
+
+    // Backwards from the same cursors: the 100 lines before line 500, and a
+    // filtered page after a cursor, both exactly the right rows.
+    const first400 = await lines({ first: 200, after: (await lines({ first: 200 })).pageInfo.endCursor });
+    const fifth = await lines({ first: 100, after: first400.pageInfo.endCursor });
+    expect(fifth.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(400, 500));
+    const cursor500 = (fifth.edges.at(-1) as { cursor?: string } | undefined)?.cursor;
+    const before = await lines({ last: 100, before: cursor500 });
+    expect(before.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(399, 499));
+    const active = await lines({ first: 5, after: cursor500, filter: { contractStatus: "ACTIVE" } });
+    expect(
+      active.edges.every(
+        (e) => e.node.contractStatus === "ACTIVE" && e.node.phoneNumber > (seen[499] as string),
+      ),
+    ).toBe(true);
+    expect(active.edges).toHaveLength(5);
   });
 
   it("shows every untouched demo line at its R1 defaults, in service, version 1", async () => {
