@@ -3,7 +3,7 @@
 // event on an instance, not once per event per watcher.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startTestApp } from "../support/app.ts";
-import { graphql, loginAs } from "../support/graphql.ts";
+import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
 
 const PROGRESS = /* GraphQL */ `
@@ -26,22 +26,14 @@ beforeAll(async () => {
     { onQuery: () => statements++ },
   );
   token = await loginAs(server.graphqlUrl, "Manager@admin");
-  const page: any = await graphql(
-    server.graphqlUrl,
-    "{ lines(first: 100, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
-    {},
-    token,
-  );
-  const ids: string[] = page.data.lines.edges.map((e: any) => e.node.id);
+  const ids = await activeLineIds(server.graphqlUrl, token, 100);
   // Two batches of 50 lines, finished before anyone watches.
   for (const batch of [ids.slice(0, 50), ids.slice(50)]) {
-    const result: any = await graphql(
-      server.graphqlUrl,
-      "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
-      { input: { lines: batch.map((lineId) => ({ lineId, backup: false, phonebookMigration: true })) } },
-      token,
-    );
-    receipts.push(result.data.submitPermissionChange.receipt.id);
+    const receipt = await submitPermissionChange(server.graphqlUrl, token, batch, {
+      backup: false,
+      phonebookMigration: true,
+    });
+    receipts.push(receipt.id);
   }
   await server.app.worker?.whenIdle();
   await server.app.worker?.stop();

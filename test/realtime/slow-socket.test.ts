@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningApp, startTestApp } from "../support/app.ts";
-import { graphql, loginAs } from "../support/graphql.ts";
+import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
 
 // Wide events: each carries the receipt's 200 items (~40 KB), so a few
 // subscriptions on one socket produce more than loopback's socket buffers
@@ -37,27 +37,8 @@ beforeAll(async () => {
     WS_KEEPALIVE_MS: "600000",
   });
   token = await loginAs(server.graphqlUrl, "Manager@admin");
-  const page: any = await graphql(
-    server.graphqlUrl,
-    "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
-    {},
-    token,
-  );
-  const result: any = await graphql(
-    server.graphqlUrl,
-    "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
-    {
-      input: {
-        lines: page.data.lines.edges.map((e: any) => ({
-          lineId: e.node.id,
-          backup: false,
-          phonebookMigration: true,
-        })),
-      },
-    },
-    token,
-  );
-  receiptId = result.data.submitPermissionChange.receipt.id;
+  const lineIds = await activeLineIds(server.graphqlUrl, token, 200);
+  receiptId = (await submitPermissionChange(server.graphqlUrl, token, lineIds)).id;
   await server.app.worker?.whenIdle();
 });
 afterAll(() => server.stop());

@@ -33,3 +33,36 @@ export async function loginAs(url: string, loginId: string, password = "demo-pas
   if (!token) throw new Error(`login as ${loginId} failed: ${JSON.stringify(result)}`);
   return token;
 }
+
+/** The first `count` active lines the caller sees, in phone order. */
+export async function activeLineIds(url: string, token: string, count: number): Promise<string[]> {
+  const page = await graphql<{ lines: { edges: { node: { id: string } }[] } }>(
+    url,
+    "query ($n: Int!) { lines(first: $n, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
+    { n: count },
+    token,
+  );
+  const ids = page.data?.lines.edges.map((e) => e.node.id) ?? [];
+  if (ids.length !== count) throw new Error(`expected ${count} active lines: ${JSON.stringify(page)}`);
+  return ids;
+}
+
+/** Submits one permission change (the same targets on every line); returns the receipt. */
+export async function submitPermissionChange(
+  url: string,
+  token: string,
+  lineIds: string[],
+  targets = { backup: true, phonebookMigration: true },
+): Promise<{ id: string; number: string }> {
+  const result = await graphql<{
+    submitPermissionChange: { receipt: { id: string; number: string } | null; userErrors: unknown[] };
+  }>(
+    url,
+    "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id number } userErrors { code message } } }",
+    { input: { lines: lineIds.map((lineId) => ({ lineId, ...targets })) } },
+    token,
+  );
+  const receipt = result.data?.submitPermissionChange.receipt;
+  if (!receipt) throw new Error(`submit refused: ${JSON.stringify(result)}`);
+  return receipt;
+}

@@ -7,7 +7,7 @@ import WebSocket from "ws";
 import { createUrqlClient } from "../../web/src/client.ts";
 import { ReceiptProgressSubscription } from "../../web/src/components/LiveProgress.tsx";
 import { type RunningApp, startTestApp } from "../support/app.ts";
-import { graphql, loginAs } from "../support/graphql.ts";
+import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
 
 /** A WebSocket whose live connections the test can cut. */
 const sockets = new Set<WebSocket>();
@@ -35,27 +35,8 @@ afterAll(() => server.stop());
 
 describe("web client subscriptions", () => {
   it("resume with afterSeq after the connection drops: every seq once, in order, up to the final event", async () => {
-    const page: any = await graphql(
-      server.graphqlUrl,
-      "{ lines(first: 100, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
-      {},
-      token,
-    );
-    const submitted: any = await graphql(
-      server.graphqlUrl,
-      "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
-      {
-        input: {
-          lines: page.data.lines.edges.map((e: any) => ({
-            lineId: e.node.id,
-            backup: true,
-            phonebookMigration: true,
-          })),
-        },
-      },
-      token,
-    );
-    const receiptId: string = submitted.data.submitPermissionChange.receipt.id;
+    const lineIds = await activeLineIds(server.graphqlUrl, token, 100);
+    const { id: receiptId } = await submitPermissionChange(server.graphqlUrl, token, lineIds);
 
     const client = createUrqlClient(token, () => {}, {
       url: server.graphqlUrl,

@@ -2,6 +2,7 @@
 // prepared (kept when going back from 確認), its receipt, and the lines that
 // the next mail screen starts with (R9: the lines just allowed).
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
+import type { PermissionChangeInput } from "./gql/graphql.ts";
 
 export interface LineChoice {
   id: string;
@@ -61,4 +62,25 @@ export function useFlow(): Flow {
   const flow = useContext(FlowContext);
   if (!flow) throw new Error("useFlow outside FlowProvider");
   return flow;
+}
+
+/** What the server is asked for a draft: each line's targets, or each group's (R6). */
+export function permissionInput(
+  draft: Pick<PermissionDraft, "source" | "lines" | "groups">,
+): PermissionChangeInput {
+  return draft.source === "lines"
+    ? {
+        lines: [...draft.lines.values()].map(({ id, backup, phonebookMigration }) => ({
+          lineId: id,
+          backup,
+          phonebookMigration,
+        })),
+      }
+    : {
+        groups: [...draft.groups.values()].map(({ id, backup, phonebookMigration }) => ({
+          groupId: id,
+          backup,
+          phonebookMigration,
+        })),
+      };
 }

@@ -208,5 +208,4 @@ export const progressTexts = {
   label: "処理状況",
   counts: (p: { succeeded: number; failed: number; pending: number; processing: number; total: number }) =>
     `正常終了 ${p.succeeded}件 / 異常終了 ${p.failed}件 / 処理待ち ${p.pending + p.processing}件 (全${p.total}件)`,
-  reconnecting: "接続が切れました。再接続しています…",
 } as const;

@@ -38,7 +38,7 @@ export function usePagedConnection<Data, Vars extends AnyVariables, N>(options: 
     first: options.pageSize,
     after: current.cursors[current.page] ?? null,
   } as unknown as Vars;
-  const [result, reexecute] = useQuery({ query: options.query, variables, pause: options.pause });
+  const [result] = useQuery({ query: options.query, variables, pause: options.pause });
   // urql keeps showing the previous page's data while the next one loads:
   // rows are only this page's once the result answers these variables.
   const answered = JSON.stringify(result.operation?.variables) === JSON.stringify(variables);
@@ -66,6 +66,5 @@ export function usePagedConnection<Data, Vars extends AnyVariables, N>(options: 
     loading: !connection && !result.error && !options.pause,
     loadingPage: !connection,
     error: result.error,
-    refresh: () => reexecute({ requestPolicy: "network-only" }),
   };
 }

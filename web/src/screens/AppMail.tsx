@@ -7,16 +7,17 @@ import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Page } from "../components/Layout.tsx";
+import { ListTable, SelectCell } from "../components/ListTable.tsx";
 import { MailSent } from "../components/MailSent.tsx";
-import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
+import { ErrorMessages, RequestError } from "../components/Messages.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { SelectionBar } from "../components/SelectionBar.tsx";
 import { type MailLine, useFlow } from "../flow.tsx";
 import { formatDateTime, jstDayEnd, jstDayStart, newIdempotencyKey } from "../format.ts";
 import type { LineFilter, SendAppDownloadMailMutation } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { useSelection } from "../hooks/useLineSelection.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { useSelection } from "../hooks/useSelection.ts";
 import { commonTexts, mailTexts, screenTexts, userErrorMessages } from "../texts.ts";
 
 export const MailLinesQuery = graphql(`
@@ -163,45 +164,34 @@ export function AppMail() {
         onSelectPage={() => selection.selectPage(list.rows.map(mailLine))}
         onDeselectPage={() => selection.deselectPage(list.rows)}
       />
-      {list.loading ? (
-        <Loading />
-      ) : list.rows.length === 0 && !list.loadingPage ? (
-        <p className="empty">{commonTexts.empty}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label={mailTexts.appTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{commonTexts.select}</th>
-                <th scope="col">{commonTexts.no}</th>
-                <th scope="col">{commonTexts.group}</th>
-                <th scope="col">{commonTexts.phone}</th>
-                <th scope="col">{commonTexts.name}</th>
-                <th scope="col">{mailTexts.sentAt}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.rows.map((line, index) => (
-                <tr key={line.id} className={selection.selected.has(line.id) ? "selected" : undefined}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      checked={selection.selected.has(line.id)}
-                      onChange={(e) => selection.toggle(mailLine(line), e.target.checked)}
-                      aria-label={`${line.phoneNumber}を選択`}
-                    />
-                  </td>
-                  <td>{list.page * pageSize + index + 1}</td>
-                  <td>{line.group?.name ?? ""}</td>
-                  <td>{line.phoneNumber}</td>
-                  <td>{line.name}</td>
-                  <td>{formatDateTime(line.lastAppDownloadMailAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable list={list} label={mailTexts.appTitle}>
+        <thead>
+          <tr>
+            <th scope="col">{commonTexts.select}</th>
+            <th scope="col">{commonTexts.no}</th>
+            <th scope="col">{commonTexts.group}</th>
+            <th scope="col">{commonTexts.phone}</th>
+            <th scope="col">{commonTexts.name}</th>
+            <th scope="col">{mailTexts.sentAt}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.rows.map((line, index) => (
+            <tr key={line.id} className={selection.selected.has(line.id) ? "selected" : undefined}>
+              <SelectCell
+                phoneNumber={line.phoneNumber}
+                checked={selection.selected.has(line.id)}
+                onChange={(checked) => selection.toggle(mailLine(line), checked)}
+              />
+              <td>{list.page * pageSize + index + 1}</td>
+              <td>{line.group?.name ?? ""}</td>
+              <td>{line.phoneNumber}</td>
+              <td>{line.name}</td>
+              <td>{formatDateTime(line.lastAppDownloadMailAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </ListTable>
       <SelectionBar selected={selection.selected.size} total={list.totalCount} />
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
       <div className="actions">

@@ -4,8 +4,9 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
 import { Page } from "../components/Layout.tsx";
+import { ListTable } from "../components/ListTable.tsx";
 import { LiveProgress } from "../components/LiveProgress.tsx";
-import { Loading, RequestError } from "../components/Messages.tsx";
+import { RequestError } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
 import { formatDateTime, jstDayEnd, jstDayStart } from "../format.ts";
 import type { ReceiptFilter, ReceiptKind, ReceiptStatus } from "../gql/graphql.ts";
@@ -136,48 +137,40 @@ export function History({ passwordMails = false }: { passwordMails?: boolean }) 
         </>
       )}
       <RequestError error={list.error} />
-      {list.loading ? (
-        <Loading />
-      ) : list.rows.length === 0 && !list.loadingPage ? (
-        <p className="empty">{commonTexts.emptyReceipts}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label={historyTexts.title}>
-            <thead>
-              <tr>
-                <th scope="col">{historyTexts.number}</th>
-                <th scope="col">{historyTexts.adminName}</th>
-                <th scope="col">{historyTexts.adminId}</th>
-                <th scope="col">{historyTexts.receivedAt}</th>
-                {!passwordMails && <th scope="col">{historyTexts.completedAt}</th>}
-                <th scope="col">{historyTexts.menu}</th>
-                <th scope="col">{historyTexts.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link href={`/history/${r.number}`}>{r.number}</Link>
-                  </td>
-                  <td>{r.admin.name}</td>
-                  <td>{r.admin.loginId}</td>
-                  <td>{formatDateTime(r.receivedAt)}</td>
-                  {!passwordMails && <td>{formatDateTime(r.completedAt)}</td>}
-                  <td>{passwordMails ? historyTexts.passwordMenu : statusTexts.kind[r.kind]}</td>
-                  <td className="status-cell">
-                    {r.status === "PROCESSING" ? (
-                      <LiveProgress receiptId={r.id} initial={{ status: r.status, progress: r.progress }} />
-                    ) : (
-                      statusTexts.receipt[r.status]
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable list={list} label={historyTexts.title} empty={commonTexts.emptyReceipts}>
+        <thead>
+          <tr>
+            <th scope="col">{historyTexts.number}</th>
+            <th scope="col">{historyTexts.adminName}</th>
+            <th scope="col">{historyTexts.adminId}</th>
+            <th scope="col">{historyTexts.receivedAt}</th>
+            {!passwordMails && <th scope="col">{historyTexts.completedAt}</th>}
+            <th scope="col">{historyTexts.menu}</th>
+            <th scope="col">{historyTexts.status}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.rows.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link href={`/history/${r.number}`}>{r.number}</Link>
+              </td>
+              <td>{r.admin.name}</td>
+              <td>{r.admin.loginId}</td>
+              <td>{formatDateTime(r.receivedAt)}</td>
+              {!passwordMails && <td>{formatDateTime(r.completedAt)}</td>}
+              <td>{passwordMails ? historyTexts.passwordMenu : statusTexts.kind[r.kind]}</td>
+              <td className="status-cell">
+                {r.status === "PROCESSING" ? (
+                  <LiveProgress receiptId={r.id} initial={{ status: r.status, progress: r.progress }} />
+                ) : (
+                  statusTexts.receipt[r.status]
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </ListTable>
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="履歴のページ" />
       <div className="actions">
         <Link href={passwordMails ? "/history" : "/"} className="button">

@@ -8,11 +8,11 @@ import { Link, useLocation } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
 import { ErrorMessages, Loading } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
-import { type MailLine, type PermissionDraft, useFlow } from "../flow.tsx";
-import type { PermissionChangeInput, PreviewPermissionChangeMutation } from "../gql/graphql.ts";
+import { type MailLine, permissionInput, useFlow } from "../flow.tsx";
+import type { PreviewPermissionChangeMutation } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
+import { PreviewMutation } from "../hooks/useToConfirm.ts";
 import { commonTexts, permissionTexts } from "../texts.ts";
-import { PreviewMutation } from "./PermissionLines.tsx";
 
 const SubmitMutation = graphql(`
   mutation SubmitPermissionChange($input: PermissionChangeInput!) {
@@ -22,24 +22,6 @@ const SubmitMutation = graphql(`
     }
   }
 `);
-
-function inputOf(draft: PermissionDraft): PermissionChangeInput {
-  return draft.source === "lines"
-    ? {
-        lines: [...draft.lines.values()].map(({ id, backup, phonebookMigration }) => ({
-          lineId: id,
-          backup,
-          phonebookMigration,
-        })),
-      }
-    : {
-        groups: [...draft.groups.values()].map(({ id, backup, phonebookMigration }) => ({
-          groupId: id,
-          backup,
-          phonebookMigration,
-        })),
-      };
-}
 
 type Preview = PreviewPermissionChangeMutation["previewPermissionChange"];
 
@@ -56,7 +38,7 @@ export function PermissionConfirm() {
 
   useEffect(() => {
     if (!draft) return;
-    void runPreview({ input: inputOf(draft) }).then((result) => {
+    void runPreview({ input: permissionInput(draft) }).then((result) => {
       const payload = result.data?.previewPermissionChange;
       if (!payload) return setErrors([commonTexts.networkError]);
       setPreview(payload);
@@ -74,7 +56,9 @@ export function PermissionConfirm() {
 
   async function decide() {
     if (!draft) return;
-    const result = await submit({ input: { ...inputOf(draft), idempotencyKey: draft.idempotencyKey } });
+    const result = await submit({
+      input: { ...permissionInput(draft), idempotencyKey: draft.idempotencyKey },
+    });
     const payload = result.data?.submitPermissionChange;
     if (!payload) return setErrors([commonTexts.networkError]);
     if (payload.userErrors.length > 0 || !payload.receipt) {

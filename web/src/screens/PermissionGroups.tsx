@@ -1,19 +1,17 @@
 // グループから選ぶ/設定: one target pair per group (R6), applied to all its
 // members; groups holding an out-of-service (3G) line cannot be chosen.
 import { useState } from "react";
-import { useMutation } from "urql";
-import { Link, useLocation } from "wouter";
+import { Link } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
 import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { PermissionHelp } from "../components/PermissionHelp.tsx";
 import { SelectionBar } from "../components/SelectionBar.tsx";
 import { type GroupChoice, useFlow } from "../flow.tsx";
-import { newIdempotencyKey } from "../format.ts";
 import { graphql } from "../gql/index.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { useToConfirm } from "../hooks/useToConfirm.ts";
 import { commonTexts, permissionTexts, screenTexts } from "../texts.ts";
-import { PreviewMutation } from "./PermissionLines.tsx";
 
 const PermissionGroupsQuery = graphql(`
   query PermissionGroups($first: Int, $after: String) {
@@ -27,13 +25,11 @@ const PermissionGroupsQuery = graphql(`
 
 export function PermissionGroups() {
   const flow = useFlow();
-  const [, navigate] = useLocation();
   const [pageSize, setPageSize] = useState(20);
   const [selected, setSelected] = useState<Map<string, GroupChoice>>(
     flow.draft?.source === "groups" ? flow.draft.groups : new Map(),
   );
-  const [errors, setErrors] = useState<string[]>([]);
-  const [preview, runPreview] = useMutation(PreviewMutation);
+  const { toConfirm, errors, previewing } = useToConfirm();
   const list = usePagedConnection({
     query: PermissionGroupsQuery,
     variables: {},
@@ -59,29 +55,6 @@ export function PermissionGroups() {
     update((next) => next.set(g.id, { ...(next.get(g.id) ?? choice(g)), [field]: value }));
   }
   const members = [...selected.values()].reduce((sum, g) => sum + g.memberCount, 0);
-
-  async function toConfirm() {
-    const groups = [...selected.values()];
-    const result = await runPreview({
-      input: {
-        groups: groups.map(({ id, backup, phonebookMigration }) => ({
-          groupId: id,
-          backup,
-          phonebookMigration,
-        })),
-      },
-    });
-    const payload = result.data?.previewPermissionChange;
-    if (!payload) return setErrors([commonTexts.networkError]);
-    if (payload.userErrors.length > 0) return setErrors(payload.userErrors.map((e) => e.message));
-    flow.setDraft({
-      source: "groups",
-      lines: new Map(),
-      groups: selected,
-      idempotencyKey: newIdempotencyKey(),
-    });
-    navigate("/permissions/confirm");
-  }
 
   return (
     <Page title={permissionTexts.groupsTitle}>
@@ -176,7 +149,12 @@ export function PermissionGroups() {
         <Link href="/permissions" className="button">
           {commonTexts.back}
         </Link>
-        <button type="button" className="primary" disabled={preview.fetching} onClick={toConfirm}>
+        <button
+          type="button"
+          className="primary"
+          disabled={previewing}
+          onClick={() => toConfirm({ source: "groups", lines: new Map(), groups: selected })}
+        >
           {permissionTexts.toConfirm}
         </button>
       </div>

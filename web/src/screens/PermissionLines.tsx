@@ -1,20 +1,21 @@
 // 携帯電話番号一覧から選択/設定: choose lines across pages, each with its own
 // backup and migration targets (R6), then 確認画面へ (the server checks R3/R5).
 import { useEffect, useState } from "react";
-import { useMutation, useSubscription } from "urql";
-import { Link, useLocation } from "wouter";
+import { useSubscription } from "urql";
+import { Link } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
-import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
+import { ListTable, SelectCell } from "../components/ListTable.tsx";
+import { ErrorMessages, RequestError } from "../components/Messages.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { PermissionHelp } from "../components/PermissionHelp.tsx";
 import { SelectionBar } from "../components/SelectionBar.tsx";
 import { type LineChoice, useFlow } from "../flow.tsx";
-import { newIdempotencyKey } from "../format.ts";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { useSelection } from "../hooks/useLineSelection.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { useSelection } from "../hooks/useSelection.ts";
+import { useToConfirm } from "../hooks/useToConfirm.ts";
 import { commonTexts, permissionTexts, statusTexts } from "../texts.ts";
 
 export const PermissionLinesQuery = graphql(`
@@ -40,31 +41,15 @@ export const LineStatusSubscription = graphql(`
   }
 `);
 
-export const PreviewMutation = graphql(`
-  mutation PreviewPermissionChange($input: PermissionChangeInput!) {
-    previewPermissionChange(input: $input) {
-      totalCount
-      userErrors { code message lineIds }
-      warnings { code message lineIds }
-      lines {
-        backup phonebookMigration sharedPhonebookWarning
-        line { id phoneNumber name group { id name } }
-      }
-    }
-  }
-`);
-
 export function PermissionLines() {
   const flow = useFlow();
-  const [, navigate] = useLocation();
   const [pageSize, setPageSize] = useState(50);
   const [filter, setFilter] = useState<LineFilter>({});
   const selection = useSelection<LineChoice>(flow.draft?.source === "lines" ? flow.draft.lines : new Map());
-  const [errors, setErrors] = useState<string[]>([]);
+  const { toConfirm, errors, setErrors, previewing } = useToConfirm();
   // A message answers the selection it was about: a new selection clears it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
   useEffect(() => setErrors([]), [selection.selected]);
-  const [preview, runPreview] = useMutation(PreviewMutation);
   useSubscription({ query: LineStatusSubscription });
 
   const list = usePagedConnection({
@@ -97,29 +82,6 @@ export function PermissionLines() {
       if (selection.selected.has(line.id)) selection.update(line.id, { [field]: value });
   }
 
-  async function toConfirm() {
-    const lines = [...selection.selected.values()];
-    const result = await runPreview({
-      input: {
-        lines: lines.map(({ id, backup, phonebookMigration }) => ({
-          lineId: id,
-          backup,
-          phonebookMigration,
-        })),
-      },
-    });
-    const payload = result.data?.previewPermissionChange;
-    if (!payload) return setErrors([commonTexts.networkError]);
-    if (payload.userErrors.length > 0) return setErrors(payload.userErrors.map((e) => e.message));
-    flow.setDraft({
-      source: "lines",
-      lines: selection.selected,
-      groups: new Map(),
-      idempotencyKey: newIdempotencyKey(),
-    });
-    navigate("/permissions/confirm");
-  }
-
   const selectedInPage = list.rows.filter((l) => selection.selected.has(l.id));
   const pageAll = (field: "backup" | "phonebookMigration") =>
     selectedInPage.length > 0 && selectedInPage.every((l) => selection.selected.get(l.id)?.[field]);
@@ -139,99 +101,93 @@ export function PermissionLines() {
         onSelectPage={() => selection.selectPage(list.rows.map(choice))}
         onDeselectPage={() => selection.deselectPage(list.rows)}
       />
-      {list.loading ? (
-        <Loading />
-      ) : list.rows.length === 0 && !list.loadingPage ? (
-        <p className="empty">{commonTexts.empty}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label={permissionTexts.linesTitle} aria-busy={list.loadingPage}>
-            <thead>
-              <tr>
-                <th scope="col">{commonTexts.select}</th>
-                <th scope="col">{commonTexts.no}</th>
-                <th scope="col">{commonTexts.group}</th>
-                <th scope="col">{commonTexts.phone}</th>
-                <th scope="col">{commonTexts.name}</th>
-                <th scope="col">{commonTexts.status}</th>
-                <th scope="col">
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={pageAll("backup")}
-                      disabled={selectedInPage.length === 0}
-                      onChange={(e) => setPageTargets("backup", e.target.checked)}
-                      aria-label="ページ内の選択した回線のバックアップ機能"
-                    />{" "}
-                    {commonTexts.backup}
-                  </label>
-                </th>
-                <th scope="col">
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={pageAll("phonebookMigration")}
-                      disabled={selectedInPage.length === 0}
-                      onChange={(e) => setPageTargets("phonebookMigration", e.target.checked)}
-                      aria-label="ページ内の選択した回線の電話帳移行機能"
-                    />{" "}
-                    {commonTexts.migration}
-                  </label>
-                </th>
+      <ListTable list={list} label={permissionTexts.linesTitle}>
+        <thead>
+          <tr>
+            <th scope="col">{commonTexts.select}</th>
+            <th scope="col">{commonTexts.no}</th>
+            <th scope="col">{commonTexts.group}</th>
+            <th scope="col">{commonTexts.phone}</th>
+            <th scope="col">{commonTexts.name}</th>
+            <th scope="col">{commonTexts.status}</th>
+            <th scope="col">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={pageAll("backup")}
+                  disabled={selectedInPage.length === 0}
+                  onChange={(e) => setPageTargets("backup", e.target.checked)}
+                  aria-label="ページ内の選択した回線のバックアップ機能"
+                />{" "}
+                {commonTexts.backup}
+              </label>
+            </th>
+            <th scope="col">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={pageAll("phonebookMigration")}
+                  disabled={selectedInPage.length === 0}
+                  onChange={(e) => setPageTargets("phonebookMigration", e.target.checked)}
+                  aria-label="ページ内の選択した回線の電話帳移行機能"
+                />{" "}
+                {commonTexts.migration}
+              </label>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.rows.map((line, index) => {
+            const chosen = selection.selected.get(line.id);
+            return (
+              <tr key={line.id} className={chosen ? "selected" : undefined}>
+                <SelectCell
+                  phoneNumber={line.phoneNumber}
+                  checked={Boolean(chosen)}
+                  onChange={(checked) => selection.toggle(choice(line), checked)}
+                />
+                <td>{list.page * pageSize + index + 1}</td>
+                <td>{line.group?.name ?? ""}</td>
+                <td>{line.phoneNumber}</td>
+                <td>{line.name}</td>
+                <td>
+                  {line.contractStatus === "CANCELLED"
+                    ? statusTexts.contract.CANCELLED
+                    : statusTexts.line[line.status]}
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={chosen ? chosen.backup : line.backup}
+                    onChange={(e) => setTarget(line, "backup", e.target.checked)}
+                    aria-label={`${line.phoneNumber}の${commonTexts.backup}`}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={chosen ? chosen.phonebookMigration : line.phonebookMigration}
+                    onChange={(e) => setTarget(line, "phonebookMigration", e.target.checked)}
+                    aria-label={`${line.phoneNumber}の${commonTexts.migration}`}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.rows.map((line, index) => {
-                const chosen = selection.selected.get(line.id);
-                return (
-                  <tr key={line.id} className={chosen ? "selected" : undefined}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={Boolean(chosen)}
-                        onChange={(e) => selection.toggle(choice(line), e.target.checked)}
-                        aria-label={`${line.phoneNumber}を選択`}
-                      />
-                    </td>
-                    <td>{list.page * pageSize + index + 1}</td>
-                    <td>{line.group?.name ?? ""}</td>
-                    <td>{line.phoneNumber}</td>
-                    <td>{line.name}</td>
-                    <td>
-                      {line.contractStatus === "CANCELLED"
-                        ? statusTexts.contract.CANCELLED
-                        : statusTexts.line[line.status]}
-                    </td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={chosen ? chosen.backup : line.backup}
-                        onChange={(e) => setTarget(line, "backup", e.target.checked)}
-                        aria-label={`${line.phoneNumber}の${commonTexts.backup}`}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={chosen ? chosen.phonebookMigration : line.phonebookMigration}
-                        onChange={(e) => setTarget(line, "phonebookMigration", e.target.checked)}
-                        aria-label={`${line.phoneNumber}の${commonTexts.migration}`}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+            );
+          })}
+        </tbody>
+      </ListTable>
       <SelectionBar selected={selection.selected.size} total={list.totalCount} />
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
       <div className="actions">
         <Link href="/permissions" className="button">
           {commonTexts.back}
         </Link>
-        <button type="button" className="primary" disabled={preview.fetching} onClick={toConfirm}>
+        <button
+          type="button"
+          className="primary"
+          disabled={previewing}
+          onClick={() => toConfirm({ source: "lines", lines: selection.selected, groups: new Map() })}
+        >
           {permissionTexts.toConfirm}
         </button>
       </div>

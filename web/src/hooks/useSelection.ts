@@ -60,10 +60,5 @@ export function useSelection<T extends { id: string }>(initial: Map<string, T> =
     });
   }, []);
 
-  const clear = useCallback(() => {
-    setSelected(new Map());
-    setError(null);
-  }, []);
-
-  return { selected, toggle, selectPage, deselectPage, update, clear, error, setError };
+  return { selected, toggle, selectPage, deselectPage, update, error };
 }
