@@ -291,23 +291,7 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     deepHttp: [] as number[],
     deepDirect: [] as number[],
     countAlone: [] as number[],
-    deepAsKeyset: [] as number[],
   };
-  // What the deep page would cost as a plain keyset query (diagnostic): the
-  // captured findMany without Prisma's cursor, with phoneNumber > the cursor's.
-  const deepArgs = captures.deep.findMany as {
-    cursor?: { accountId_phoneNumber?: { phoneNumber: string } };
-    where?: { AND?: unknown[] };
-  };
-  const cursorPhone = deepArgs.cursor?.accountId_phoneNumber?.phoneNumber;
-  const keysetArgs = cursorPhone
-    ? {
-        ...deepArgs,
-        cursor: undefined,
-        skip: 0,
-        where: { AND: [...(deepArgs.where?.AND ?? []), { phoneNumber: { gt: cursorPhone } }] },
-      }
-    : null;
   const take = (target: number[], values: Float64Array) => target.push(...values);
   const timeout = 300_000;
   const withCount = {
@@ -354,7 +338,6 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     const n = Math.ceil(plan.pagePerBlock / 2);
     const count = { args: captures.withCount.count, method: "count", n };
     take(samples.countAlone, await server.call("direct", count, timeout));
-    if (keysetArgs) take(samples.deepAsKeyset, await server.call("direct", { args: keysetArgs, n }, timeout));
   }
   const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])) as Record<
     keyof typeof samples,
@@ -396,16 +379,6 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     name: "its findMany in-process",
     value: s.deepDirect.p50,
   });
-  figure(
-    sc,
-    "diagnostic: deep page findMany as keyset (phoneNumber > cursor), p50",
-    "ms",
-    s.deepAsKeyset.p50,
-    {
-      name: "first page findMany",
-      value: s.direct.p50,
-    },
-  );
   figure(sc, "diagnostic: first page through yoga in-process (no HTTP), p50", "ms", s.inProcess.p50, {
     name: "its findMany in-process",
     value: s.direct.p50,
