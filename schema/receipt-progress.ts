@@ -6,6 +6,7 @@
 // so a stream never skips or repeats a seq.
 import { GraphQLError } from "graphql";
 import { authErrorMessages } from "../domain/messages.ts";
+import { sharedEvent } from "../server/shared-subscriptions.ts";
 import { OVERFLOW, reviveEvent } from "../services/realtime.ts";
 import type { ReceiptEventRecord } from "../services/receipts.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
@@ -59,15 +60,20 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
 const isFinal = (e: { itemId: string | null; status: string }) =>
   e.itemId === null && e.status !== "PROCESSING";
 
+// Every watcher of a receipt gets the same event alike: executed once for all
+// of them (server/shared-subscriptions.ts).
+const shared = (event: ProgressEvent) =>
+  sharedEvent(event, `receipt:${event.receiptId}:${event.seq}:${event.snapshot ? "snapshot" : "event"}`);
+
 function toEvent(record: ReceiptEventRecord): ProgressEvent {
-  return {
+  return shared({
     seq: record.seq,
     receiptId: record.receiptId,
     itemId: record.itemId,
     itemStatus: record.itemStatus,
     status: record.status,
     snapshot: false,
-  };
+  });
 }
 
 async function* receiptProgress(ctx: Context, receiptId: string, afterSeq: number | null | undefined) {
@@ -82,14 +88,14 @@ async function* receiptProgress(ctx: Context, receiptId: string, afterSeq: numbe
       where: { id: receipt.id },
       select: { lastSeq: true, status: true },
     });
-    yield {
+    yield shared({
       seq: now.lastSeq,
       receiptId: receipt.id,
       itemId: null,
       itemStatus: null,
       status: now.status,
       snapshot: true,
-    };
+    });
     let cursor = afterSeq ?? now.lastSeq;
 
     const replay = async () =>

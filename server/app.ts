@@ -25,6 +25,7 @@ import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
+import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createWebHandler } from "./web.ts";
 
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       // custom header), so another site cannot make a logged-in browser act.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       ...new EnvelopArmor(armorLimits).protect().plugins,
+      useSharedSubscriptionResults(),
     ],
     context: async ({ request, req, connectionParams }) => {
       const header = request?.headers.get("authorization") ?? connectionParamsAuthorization(connectionParams);

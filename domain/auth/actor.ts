@@ -69,3 +69,15 @@ export function receiptScope(actor: Actor) {
   }
   return { accountId: actor.accountId };
 }
+
+/**
+ * Actors with equal keys see exactly the same data through every field
+ * (the scope functions above and hasScope depend on nothing else), so a
+ * result computed for one may be handed to the other. A GROUP administrator
+ * sees only their own receipts, hence the administrator in that key.
+ */
+export function visibilityKey(actor: Actor): string {
+  if (actor.kind === "apiToken") return `token:${actor.accountId}:${[...actor.scopes].sort().join(",")}`;
+  if (actor.role === "GROUP") return `group:${actor.accountId}:${actor.adminId}:${[...actor.groupIds].sort().join(",")}`;
+  return `admin:${actor.accountId}:${actor.role}`;
+}
