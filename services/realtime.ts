@@ -27,8 +27,29 @@ export const SUBSCRIBER_QUEUE_LIMIT = 512;
 
 export const OVERFLOW = Symbol("overflow");
 
-/** Queued events a subscriber takes in a row before letting I/O run. */
-const DRAIN_BEFORE_YIELD = 16;
+/**
+ * How long subscribers may deliver queued events, all together, before they
+ * let I/O run. A queued event resolves at once, and with PGlite even the
+ * shared reads resolve without an I/O turn, so a thousand subscribers
+ * draining their queues chain microtasks that starve sockets, timers and
+ * /health (npm run bench saw /health wait 65 s during a 1,000-watcher
+ * fan-out; with 16 events per subscriber per turn still 4 s).
+ */
+const DELIVERY_SLICE_MS = 10;
+let sliceStart = performance.now();
+let sliceReset = false;
+
+/** True when this turn of the event loop has delivered for long enough. */
+function sliceSpent(): boolean {
+  if (!sliceReset) {
+    sliceReset = true;
+    setImmediate(() => {
+      sliceReset = false;
+      sliceStart = performance.now();
+    });
+  }
+  return performance.now() - sliceStart > DELIVERY_SLICE_MS;
+}
 
 type Payload<K extends keyof Topics> = Topics[K][1];
 
@@ -89,7 +110,6 @@ function boundedSubscription<T>(
   let overflowed = false;
   let finished = false;
   let wake: (() => void) | undefined;
-  let drained = 0;
   const listener = (event: Event) => {
     if (queue.length >= limit) {
       queue = [];
@@ -116,18 +136,12 @@ function boundedSubscription<T>(
           return { done: false, value: OVERFLOW };
         }
         if (queue.length > 0) {
-          // Let I/O in every few events: a queued event resolves at once, and
-          // a thousand subscribers draining their queues chain microtasks that
-          // starve sockets and timers (npm run bench saw /health wait 65 s
-          // during a 1,000-watcher fan-out).
-          if (++drained >= DRAIN_BEFORE_YIELD) {
-            drained = 0;
+          if (sliceSpent()) {
             await new Promise((resolve) => setImmediate(resolve));
             continue;
           }
           return { done: false, value: queue.shift() as T };
         }
-        drained = 0;
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
