@@ -125,6 +125,7 @@ builder.mutationField("revokeApiToken", (t) =>
       if (!revoked) {
         return { userErrors: [{ code: "NOT_FOUND", message: authErrorMessages.NOT_FOUND, field: "id" }] };
       }
+      ctx.actors.forget({ tokenId: revoked.id });
       return { apiTokenId: revoked.id, userErrors: [] };
     },
   }),

@@ -13,6 +13,7 @@ import type PrismaTypes from "../prisma/generated/pothos-types.ts";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
+import type { ActorCache } from "../services/auth.ts";
 import type { Carrier } from "../services/carrier/port.ts";
 import type { Loaders } from "../services/progress.ts";
 import type { Realtime } from "../services/realtime.ts";
@@ -30,6 +31,8 @@ export interface Context {
   loaders: Loaders;
   /** Realtime pub/sub (subscriptions). */
   realtime: Realtime;
+  /** Recently authenticated actors; revocations go through it. */
+  actors: ActorCache;
   /** Reads shared by all subscribers of one event on this instance. */
   sharedReads: SharedReads;
   /** The carrier (roster, passwords). */

@@ -136,7 +136,9 @@ builder.mutationField("logout", (t) =>
     authScopes: { administrator: true },
     description: "Ends the current login session; its token stops working at once.",
     resolve: async (_root, _args, ctx) => {
-      await logout(ctx.db, ctx.clock, actorOf(ctx));
+      const actor = actorOf(ctx);
+      await logout(ctx.db, ctx.clock, actor);
+      if (actor.kind === "admin") ctx.actors.forget({ sessionId: actor.sessionId });
       return true;
     },
   }),

@@ -12,21 +12,21 @@ import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
 import { schema } from "../schema/index.ts";
-import { authenticate } from "../services/auth.ts";
+import { authenticate, createActorCache } from "../services/auth.ts";
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
-import { createRealtime } from "../services/realtime.ts";
+import { createRealtime, OVERFLOW } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
 import { createSharedReads } from "../services/shared-reads.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
-import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -107,6 +107,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const realtimeHub = createRealtime(config.redisUrl);
   const sharedReads = createSharedReads();
   const realtime = realtimeHub.pubsub;
+  const actors = createActorCache({
+    announce: (revoked) => realtime.publish("auth:revoked", "all", revoked),
+  });
+  // Revocations announced by any instance (this one included, harmlessly).
+  const revocations = realtimeHub.subscribe("auth:revoked", "all");
+  void (async () => {
+    for await (const revoked of revocations) {
+      if (revoked === OVERFLOW) actors.clear();
+      else actors.forget(revoked, { announce: false });
+    }
+  })();
   const mailer = createMailer(config.smtpUrl);
   const worker =
     (options.startWorker ?? config.runWorker)
@@ -163,7 +174,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         clock,
         logger,
         settings,
-        actor: await authenticate(db, clock, header),
+        actor: await authenticate(db, clock, header, actors),
+        actors,
         ip: req?.socket?.remoteAddress ?? null,
         loaders: createLoaders(db),
         carrier,
@@ -193,7 +205,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     GRAPHQL_PATH,
     async (params) => {
       const header = connectionParamsAuthorization(params);
-      return header === null || (await authenticate(db, clock, header)) !== null;
+      return header === null || (await authenticate(db, clock, header, actors)) !== null;
     },
     { keepAliveMs: config.wsKeepAliveMs, maxBufferedBytes: config.wsMaxBufferedBytes },
   );
@@ -239,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await firstSync;
         await worker?.stop();
         mailer.close();
+        await revocations.return();
         await realtimeHub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -15,9 +15,9 @@
 import {
   createSourceEventStream,
   type DocumentNode,
-  execute,
   type ExecutionArgs,
   type ExecutionResult,
+  execute,
   GraphQLError,
   Kind,
   type OperationDefinitionNode,
@@ -66,8 +66,8 @@ function operationKey(args: ExecutionArgs): string | null {
   const used = new Set<string>();
   const collect = (node: Parameters<typeof visit>[0]) =>
     visit(node, {
-      Variable: (v) => {
-        used.add(v.name.value);
+      enter(visited) {
+        if (visited.kind === Kind.VARIABLE) used.add(visited.name.value);
       },
     });
   for (const selection of operation.selectionSet.selections) {

@@ -1,4 +1,6 @@
 // Sign-in, sessions and API tokens.
+
+import { LRUCache } from "lru-cache";
 import type { Actor } from "../domain/auth/actor.ts";
 import { hashPassword, verifyPassword } from "../domain/auth/password.ts";
 import {
@@ -74,16 +76,84 @@ export async function logout(db: Db, clock: Clock, actor: Actor): Promise<void> 
   await db.adminSession.update({ where: { id: actor.sessionId }, data: { revokedAt: clock.now() } });
 }
 
+/** A session or API token that has been revoked (logout, revokeApiToken). */
+export type Revoked = { sessionId: string } | { tokenId: string };
+
+/**
+ * Actors of recently seen bearer secrets, for a few seconds. Reading the
+ * session costs three statements, about as much as the page a request asks
+ * for (npm run bench). Revocations evict at once here and, through
+ * `announce`, on the other instances; anything else that changes an actor
+ * (an administrator disabled in the database by hand) is seen within `ttlMs`.
+ * Unknown secrets are not cached, so guessing cannot fill it.
+ */
+export interface ActorCache {
+  get(tokenHash: string, now: Date): Actor | undefined;
+  set(tokenHash: string, actor: Actor, expiresAt: Date | null): void;
+  /** Forgets a revoked session or token; `announce` tells the other instances. */
+  forget(revoked: Revoked, options?: { announce?: boolean }): void;
+  /** Forgets everything (a revocation may have been missed). */
+  clear(): void;
+}
+
+export function createActorCache(
+  options: { ttlMs?: number; max?: number; announce?: (revoked: Revoked) => void } = {},
+): ActorCache {
+  const cache = new LRUCache<string, { actor: Actor; expiresAt: Date | null }>({
+    max: options.max ?? 10_000,
+    ttl: options.ttlMs ?? 5_000,
+  });
+  return {
+    get(tokenHash, now) {
+      const hit = cache.get(tokenHash);
+      if (!hit) return undefined;
+      if (hit.expiresAt && hit.expiresAt <= now) {
+        cache.delete(tokenHash);
+        return undefined;
+      }
+      return hit.actor;
+    },
+    set(tokenHash, actor, expiresAt) {
+      cache.set(tokenHash, { actor, expiresAt });
+    },
+    forget(revoked, { announce = true } = {}) {
+      for (const [tokenHash, { actor }] of cache.entries()) {
+        const matches =
+          "sessionId" in revoked
+            ? actor.kind === "admin" && actor.sessionId === revoked.sessionId
+            : actor.kind === "apiToken" && actor.tokenId === revoked.tokenId;
+        if (matches) cache.delete(tokenHash);
+      }
+      if (announce) options.announce?.(revoked);
+    },
+    clear: () => cache.clear(),
+  };
+}
+
 /** The actor behind an Authorization header, or null when it is missing, unknown, expired or revoked. */
 export async function authenticate(
   db: Db,
   clock: Clock,
   header: string | null | undefined,
+  cache?: ActorCache,
 ): Promise<Actor | null> {
   const secret = bearerSecret(header);
   if (!secret) return null;
   const now = clock.now();
   const tokenHash = hashSecret(secret);
+  const cached = cache?.get(tokenHash, now);
+  if (cached) return cached;
+  const actor = await lookUpActor(db, now, secret, tokenHash);
+  if (actor) cache?.set(tokenHash, actor.actor, actor.expiresAt);
+  return actor?.actor ?? null;
+}
+
+async function lookUpActor(
+  db: Db,
+  now: Date,
+  secret: string,
+  tokenHash: string,
+): Promise<{ actor: Actor; expiresAt: Date | null } | null> {
   if (secret.startsWith(SESSION_PREFIX)) {
     const session = await db.adminSession.findUnique({
       where: { tokenHash },
@@ -95,14 +165,17 @@ export async function authenticate(
     }
     const { admin } = session;
     return {
-      kind: "admin",
-      accountId: admin.accountId,
-      adminId: admin.id,
-      sessionId: session.id,
-      role: admin.role,
-      name: admin.name,
-      loginId: admin.loginId,
-      groupIds: admin.groupScopes.map((s) => s.groupId),
+      actor: {
+        kind: "admin",
+        accountId: admin.accountId,
+        adminId: admin.id,
+        sessionId: session.id,
+        role: admin.role,
+        name: admin.name,
+        loginId: admin.loginId,
+        groupIds: admin.groupScopes.map((s) => s.groupId),
+      },
+      expiresAt: session.expiresAt,
     };
   }
   if (secret.startsWith(API_TOKEN_PREFIX)) {
@@ -112,12 +185,15 @@ export async function authenticate(
       await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
     }
     return {
-      kind: "apiToken",
-      accountId: token.accountId,
-      tokenId: token.id,
-      tokenName: token.name,
-      scopes: token.scopes,
-      createdById: token.createdById,
+      actor: {
+        kind: "apiToken",
+        accountId: token.accountId,
+        tokenId: token.id,
+        tokenName: token.name,
+        scopes: token.scopes,
+        createdById: token.createdById,
+      },
+      expiresAt: token.expiresAt,
     };
   }
   return null;

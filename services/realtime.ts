@@ -11,6 +11,7 @@ import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
+import type { Revoked } from "./auth.ts";
 import type { ReceiptEventRecord } from "./receipts.ts";
 
 export type Topics = {
@@ -18,6 +19,8 @@ export type Topics = {
   "receipt:event": [receiptId: string, event: ReceiptEventRecord];
   /** Lines of an account changed status, flags or version. */
   "lines:changed": [accountId: string, change: { lineIds: string[] }];
+  /** A session or API token was revoked: every instance forgets its cached actor. */
+  "auth:revoked": [scope: "all", revoked: Revoked];
 };
 
 export type RealtimePubSub = PubSub<Topics>;

@@ -78,6 +78,7 @@ export function receiptScope(actor: Actor) {
  */
 export function visibilityKey(actor: Actor): string {
   if (actor.kind === "apiToken") return `token:${actor.accountId}:${[...actor.scopes].sort().join(",")}`;
-  if (actor.role === "GROUP") return `group:${actor.accountId}:${actor.adminId}:${[...actor.groupIds].sort().join(",")}`;
+  if (actor.role === "GROUP")
+    return `group:${actor.accountId}:${actor.adminId}:${[...actor.groupIds].sort().join(",")}`;
   return `admin:${actor.accountId}:${actor.role}`;
 }

@@ -2,7 +2,8 @@
 // both): a watcher on instance A sees every event of a batch submitted on
 // instance B, and when B is killed mid-batch, instance C's workers finish the
 // batch and the watcher misses nothing. A runs no worker (WORKER=off), so
-// everything it hears crossed Redis.
+// everything it hears crossed Redis. A logout on one instance ends the
+// session on the others at once, although each caches sessions briefly.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -92,6 +93,19 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
     expect(stream.map((e) => e.seq)).toEqual(Array.from({ length: 402 }, (_, i) => i + 1));
     expect(stream.filter((e) => e.itemStatus === "SUCCEEDED")).toHaveLength(200);
     expect(stream.at(-1)).toMatchObject({ status: "SUCCEEDED" });
+
+    // Instances cache a session for a few seconds; a logout on C reaches A at once (over Redis).
+    const viewer = "{ viewer { administrator { loginId } } }";
+    const signedIn = { viewer: { administrator: { loginId: "Manager@admin" } } };
+    expect((await graphql(a.graphqlUrl, viewer, {}, token)).data).toEqual(signedIn);
+    expect((await graphql(c.graphqlUrl, "mutation { logout }", {}, token)).data).toEqual({ logout: true });
+    const deadline = Date.now() + 1_000;
+    let after: any = await graphql(a.graphqlUrl, viewer, {}, token);
+    while (after.data.viewer !== null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await graphql(a.graphqlUrl, viewer, {}, token);
+    }
+    expect(after.data).toEqual({ viewer: null });
     expect(await a.stop()).toBe(0);
     expect(await c.stop()).toBe(0);
   }, 180_000);

@@ -63,13 +63,16 @@ function setup(options: { mark: boolean }) {
   return { calls, watch };
 }
 
-const query = "subscription($from: Int, $prefix: String) { ticks(from: $from) { seq label(prefix: $prefix) account } }";
+const query =
+  "subscription($from: Int, $prefix: String) { ticks(from: $from) { seq label(prefix: $prefix) account } }";
 
 describe("shared subscription results", () => {
   it("executes a marked event once for five watchers with the same view, and each gets every event", async () => {
     const { calls, watch } = setup({ mark: true });
     const froms = [0, 0, 1, 2, 2];
-    const streams = await Promise.all(froms.map((from) => watch(admin("acc-1"), query, { from, prefix: "#" })));
+    const streams = await Promise.all(
+      froms.map((from) => watch(admin("acc-1"), query, { from, prefix: "#" })),
+    );
     const all = [
       { seq: 1, label: "#1", account: "acc-1" },
       { seq: 2, label: "#2", account: "acc-1" },
