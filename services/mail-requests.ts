@@ -13,7 +13,7 @@ import { audit, auditActorOf } from "./audit.ts";
 import type { Carrier } from "./carrier/port.ts";
 import type { ChangeError } from "./permission-change.ts";
 import { receiptAdmin } from "./permission-change.ts";
-import { appendEvent, nextReceiptNumber } from "./receipts.ts";
+import { appendEvent, insertReceiptItems, nextReceiptNumber } from "./receipts.ts";
 
 export type MailKind = "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
 
@@ -90,19 +90,20 @@ async function createMailReceipt(
         idempotencyKey: options.idempotencyKey ?? null,
       },
     });
-    await tx.receiptItem.createMany({
-      data: lines.map((line, position) => ({
-        receiptId: receipt.id,
+    await insertReceiptItems(
+      tx,
+      receipt.id,
+      lines.map((line) => ({
         lineId: line.id,
-        position,
         groupName: line.group?.name ?? null,
         phoneNumber: line.phoneNumber,
         lineName: line.name,
         lineVersion: line.version,
+        backup: null,
+        phonebookMigration: null,
         resendOfId: options.resendOf?.get(line.id) ?? null,
-        nextAttemptAt: new Date(),
       })),
-    });
+    );
     await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
     await audit(tx, auditActorOf(actor), options.parentId ? `${kind}_RESENT` : `${kind}_REQUESTED`, {
       at: now,

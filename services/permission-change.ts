@@ -10,7 +10,7 @@ import type { Line } from "../prisma/generated/client/client.ts";
 import { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
-import { appendEvent, nextReceiptNumber, type ReceiptEventRecord } from "./receipts.ts";
+import { appendEvent, insertReceiptItems, nextReceiptNumber, type ReceiptEventRecord } from "./receipts.ts";
 
 export interface PermissionChangeInput {
   lines?: { lineId: string; backup: boolean; phonebookMigration: boolean; version?: number | null }[] | null;
@@ -174,21 +174,25 @@ export async function submitPermissionChange(
       async (tx) => {
         const { targets, errors } = await expandSelection(tx, actor, input);
         if (errors.length > 0) throw new Refused(errors);
-        // R5: lock the lines, then check nobody changed them since 確認 and
-        // that no change is in flight. Two administrators racing on the same
-        // lines serialize here; the second one sees PROCESSING and is refused.
+        // R5: lock the lines (in id order, so two submits on overlapping
+        // lines cannot deadlock) and mark those IN_SERVICE as PROCESSING, in
+        // one statement with one array parameter; then check nobody changed
+        // them since 確認 and that no change was in flight. Two administrators
+        // racing on the same lines serialize here; the second one finds them
+        // PROCESSING and is refused, and a refusal rolls the marking back.
         const ids = targets.map((t) => t.line.id);
-        const locked = await tx.$queryRaw<{ id: string; status: string; version: number }[]>`
-          SELECT "id"::text AS id, "status"::text AS status, "version" FROM "Line"
-          WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" FOR UPDATE`;
-        const current = new Map(locked.map((l) => [l.id, l]));
+        const marked = await tx.$queryRaw<{ id: string; version: number }[]>`
+          WITH "locked" AS (
+            SELECT "id" FROM "Line" WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" FOR UPDATE
+          )
+          UPDATE "Line" SET "status" = 'PROCESSING', "updatedAt" = ${new Date()}
+          FROM "locked" WHERE "Line"."id" = "locked"."id" AND "Line"."status" = 'IN_SERVICE'
+          RETURNING "Line"."id"::text AS id, "Line"."version"`;
+        const current = new Map(marked.map((l) => [l.id, l]));
         const conflicting = targets
           .filter((t) => {
             const row = current.get(t.line.id);
-            return (
-              row?.status !== "IN_SERVICE" ||
-              (t.expectedVersion !== null && row.version !== t.expectedVersion)
-            );
+            return !row || (t.expectedVersion !== null && row.version !== t.expectedVersion);
           })
           .map((t) => t.line.id);
         if (conflicting.length > 0) throw new Refused([{ ...userError("CONFLICT", conflicting) }]);
@@ -207,21 +211,20 @@ export async function submitPermissionChange(
             idempotencyKey: key,
           },
         });
-        await tx.receiptItem.createMany({
-          data: targets.map((t, position) => ({
-            receiptId: receipt.id,
+        await insertReceiptItems(
+          tx,
+          receipt.id,
+          targets.map((t) => ({
             lineId: t.line.id,
-            position,
             groupName: t.line.group?.name ?? null,
             phoneNumber: t.line.phoneNumber,
             lineName: t.line.name,
+            lineVersion: current.get(t.line.id)?.version ?? t.line.version,
             backup: t.backup,
             phonebookMigration: t.phonebookMigration,
-            lineVersion: current.get(t.line.id)?.version ?? t.line.version,
-            nextAttemptAt: new Date(),
+            resendOfId: null,
           })),
-        });
-        await tx.line.updateMany({ where: { id: { in: ids } }, data: { status: "PROCESSING" } });
+        );
         const event = await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
         await audit(tx, auditActorOf(actor), "PERMISSION_CHANGE_SUBMITTED", {
           at: now,

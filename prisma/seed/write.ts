@@ -5,9 +5,9 @@ import { hashPassword } from "../../domain/auth/password.ts";
 import { defaultPermissions } from "../../domain/rules/defaults.ts";
 import { eligibility } from "../../domain/rules/eligibility.ts";
 import type { CalendarDate } from "../../domain/time.ts";
+import { bulkInsert } from "../bulk.ts";
 import type { Prisma, PrismaClient } from "../generated/client/client.ts";
 import type { AdminRole, ContractStatus, DeviceKind, LineChangeKind } from "../generated/client/enums.ts";
-import { bulkInsert } from "./bulk.ts";
 
 export interface SeedLine {
   phoneNumber: string;
