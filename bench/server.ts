@@ -211,8 +211,9 @@ serve(
     },
     /**
      * Everything the database does for the request, in-process: the session
-     * lookup (authenticate), then the page and the count together, as the
-     * resolvers run them. Returns the total and the session lookup's share.
+     * lookup (authenticate without the gateway's actor cache, i.e. a miss),
+     * then the page and the count together, as the resolvers run them.
+     * Returns the total and the session lookup's share.
      */
     async directAll({
       findMany,
