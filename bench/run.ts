@@ -383,10 +383,16 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     name: "its findMany in-process",
     value: s.direct.p50,
   });
-  figure(sc, "diagnostic: session lookup on a cache miss (once per token per 5 s), p50", "ms", s.sessionLookup.p50, {
-    name: "page findMany in-process",
-    value: s.direct.p50,
-  });
+  figure(
+    sc,
+    "diagnostic: session lookup on a cache miss (once per token per 5 s), p50",
+    "ms",
+    s.sessionLookup.p50,
+    {
+      name: "page findMany in-process",
+      value: s.direct.p50,
+    },
+  );
   figure(sc, "diagnostic: totalCount's line.count in-process, p50", "ms", s.countAlone.p50, {
     name: "page findMany in-process",
     value: s.direct.p50,

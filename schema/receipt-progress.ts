@@ -34,28 +34,54 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
       description: "The receipt's status after this event.",
     }),
     itemStatus: t.field({ type: ReceiptItemStatusEnum, nullable: true, resolve: (e) => e.itemStatus }),
-    // Read once per event for all its subscribers on this instance: the key
-    // names the event and the selection (prismaField passes the fields the
-    // query asks for, so Pothos needs no follow-up reads per subscriber).
+    // The receipt and its items as of this event or later, read once per
+    // burst of events for all subscribers on this instance (a read whose
+    // lastSeq has reached the event serves it; see SharedReads.latest). Keys
+    // name the selection: prismaField passes the fields the query asks for,
+    // so Pothos needs no follow-up reads per subscriber.
     receipt: t.prismaField({
       type: "Receipt",
       resolve: (query, e, _args, ctx) =>
-        ctx.sharedReads.get(`receipt:${e.receiptId}:${e.seq}:${JSON.stringify(query)}`, () =>
-          ctx.db.receipt.findUniqueOrThrow({ ...query, where: { id: e.receiptId } }),
+        ctx.sharedReads.latest(
+          `receipt:${e.receiptId}:${JSON.stringify(query)}`,
+          e.seq,
+          () =>
+            ctx.db.receipt.findUniqueOrThrow({ ...withFields(query, "lastSeq"), where: { id: e.receiptId } }),
+          (receipt) => receipt.lastSeq,
         ),
     }),
     item: t.prismaField({
       type: "ReceiptItem",
       nullable: true,
-      resolve: (query, e, _args, ctx) =>
-        e.itemId
-          ? ctx.sharedReads.get(`item:${e.itemId}:${e.seq}:${JSON.stringify(query)}`, () =>
-              ctx.db.receiptItem.findUnique({ ...query, where: { id: e.itemId as string } }),
-            )
-          : null,
+      resolve: async (query, e, _args, ctx) => {
+        if (!e.itemId) return null;
+        const { items } = await ctx.sharedReads.latest(
+          `items:${e.receiptId}:${JSON.stringify(query)}`,
+          e.seq,
+          async () => {
+            // lastSeq first: the items read after it are at least that recent.
+            const { lastSeq } = await ctx.db.receipt.findUniqueOrThrow({
+              where: { id: e.receiptId },
+              select: { lastSeq: true },
+            });
+            const rows = await ctx.db.receiptItem.findMany({
+              ...withFields(query, "id"),
+              where: { receiptId: e.receiptId },
+            });
+            return { lastSeq, items: new Map(rows.map((row) => [row.id, row])) };
+          },
+          (read) => read.lastSeq,
+        );
+        return items.get(e.itemId) ?? null;
+      },
     }),
   }),
 });
+
+/** A Pothos selection that also reads `field` (an include reads every scalar anyway). */
+function withFields<Q extends { select?: Record<string, unknown> }>(query: Q, field: string): Q {
+  return query.select ? { ...query, select: { ...query.select, [field]: true } } : query;
+}
 
 const isFinal = (e: { itemId: string | null; status: string }) =>
   e.itemId === null && e.status !== "PROCESSING";

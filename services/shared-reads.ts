@@ -10,6 +10,15 @@ import { LRUCache } from "lru-cache";
 export interface SharedReads {
   /** The value for `key`, loading it once for all concurrent and later callers. */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * The last value read for `key` if it is at least at version `atLeast`
+   * (its `version`, e.g. a receipt's lastSeq), waiting for a read in flight;
+   * otherwise a fresh read. A read started after an event was published
+   * sees that event (it is published after its commit), so one read serves
+   * every event of a burst: the events the worker committed while earlier
+   * ones were being delivered.
+   */
+  latest<T>(key: string, atLeast: number, load: () => Promise<T>, version: (value: T) => number): Promise<T>;
 }
 
 export function createSharedReads(options: { max?: number; ttlMs?: number } = {}): SharedReads {
@@ -17,7 +26,27 @@ export function createSharedReads(options: { max?: number; ttlMs?: number } = {}
     max: options.max ?? 5_000,
     ttl: options.ttlMs ?? 30_000,
   });
+  const latestReads = new LRUCache<string, Promise<unknown>>({
+    max: options.max ?? 5_000,
+    ttl: options.ttlMs ?? 30_000,
+  });
   return {
+    async latest<T>(key: string, atLeast: number, load: () => Promise<T>, version: (value: T) => number) {
+      const previous = latestReads.get(key) as Promise<T> | undefined;
+      if (previous) {
+        const value = await previous.catch(() => undefined);
+        if (value !== undefined && version(value) >= atLeast) return value;
+        // Another caller may have started a newer read meanwhile.
+        const newer = latestReads.get(key) as Promise<T> | undefined;
+        if (newer && newer !== previous) return this.latest(key, atLeast, load, version);
+      }
+      const fresh = load();
+      latestReads.set(key, fresh);
+      fresh.catch(() => {
+        if (latestReads.get(key) === fresh) latestReads.delete(key);
+      });
+      return fresh;
+    },
     get<T>(key: string, load: () => Promise<T>): Promise<T> {
       const hit = cache.get(key) as Promise<T> | undefined;
       if (hit) return hit;
