@@ -36,19 +36,28 @@ export const OVERFLOW = Symbol("overflow");
  * shared reads resolve without an I/O turn, so a thousand subscribers
  * draining their queues chain microtasks that starve sockets, timers and
  * /health (npm run bench saw /health wait 65 s during a 1,000-watcher
- * fan-out; with 16 events per subscriber per turn still 4 s).
+ * fan-out; with 16 events per subscriber per turn still 4 s). The slice is a
+ * trade: with 10 ms, delivery got too small a share of each turn next to the
+ * worker and 100 watchers fell seconds behind; with 50 ms they stay within
+ * ~200 ms and /health within ~150 ms.
  */
-const DELIVERY_SLICE_MS = 10;
-let sliceStart = performance.now();
-let sliceReset = false;
+const DELIVERY_SLICE_MS = 50;
+let sliceStart = 0;
+let sliceOpen = false;
 
-/** True when this turn of the event loop has delivered for long enough. */
+/**
+ * True when subscribers have delivered for long enough in this turn of the
+ * event loop. The slice starts at the turn's first delivery, not at the
+ * turn's start: other work in the turn (the worker's transactions) must not
+ * use it up, or every subscriber gets one event per turn (npm run bench
+ * --quick: 100 watchers fell 3.5 s behind that way).
+ */
 function sliceSpent(): boolean {
-  if (!sliceReset) {
-    sliceReset = true;
+  if (!sliceOpen) {
+    sliceOpen = true;
+    sliceStart = performance.now();
     setImmediate(() => {
-      sliceReset = false;
-      sliceStart = performance.now();
+      sliceOpen = false;
     });
   }
   return performance.now() - sliceStart > DELIVERY_SLICE_MS;
