@@ -177,5 +177,7 @@ function boundedSubscription<T>(
 
 /** Events that crossed Redis arrive as JSON: bring dates back. */
 export function reviveEvent(event: ReceiptEventRecord): ReceiptEventRecord {
+  // In-process events are the publisher's own object, shared by every subscriber.
+  if (event.createdAt instanceof Date) return event;
   return { ...event, createdAt: new Date(event.createdAt) };
 }
