@@ -95,6 +95,36 @@ export async function appendEvent(
 }
 
 /**
+ * Appends several events to one receipt's log with two statements instead
+ * of two per event (the worker claims up to WORKER_CONCURRENCY items at once,
+ * and each claim logs a PROCESSING event per item). Same ordering guarantee
+ * as appendEvent: the lastSeq increment locks the receipt row.
+ */
+export async function appendEvents(
+  tx: Tx,
+  receiptId: string,
+  events: { itemId?: string; itemStatus?: ReceiptItemStatus; status: ReceiptStatus; at: Date }[],
+): Promise<ReceiptEventRecord[]> {
+  if (events.length === 0) return [];
+  const { lastSeq } = await tx.receipt.update({
+    where: { id: receiptId },
+    data: { lastSeq: { increment: events.length } },
+    select: { lastSeq: true },
+  });
+  const first = lastSeq - events.length + 1;
+  const records = events.map((event, i) => ({
+    receiptId,
+    seq: first + i,
+    itemId: event.itemId ?? null,
+    itemStatus: event.itemStatus ?? null,
+    status: event.status,
+    createdAt: event.at,
+  }));
+  await tx.receiptEvent.createMany({ data: records });
+  return records;
+}
+
+/**
  * Closes the receipt when none of its items is still open: SUCCEEDED, or
  * FAILED when at least one item failed. Returns the final event, if any.
  */

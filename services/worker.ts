@@ -16,7 +16,7 @@ import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import { type Carrier, CarrierError } from "./carrier/port.ts";
 import { MailError } from "./mail/mailer.ts";
-import { appendEvent, finishReceiptIfDone, type ReceiptEventRecord } from "./receipts.ts";
+import { appendEvent, appendEvents, finishReceiptIfDone, type ReceiptEventRecord } from "./receipts.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -145,14 +145,24 @@ export function startWorker(options: WorkerOptions) {
         RETURNING r."accountId"::text AS "accountId", r."kind"::text AS kind, i."id"::text AS id, i."receiptId"::text AS "receiptId", i."lineId"::text AS "lineId",
           i."phoneNumber" AS "phoneNumber", i."backup", i."phonebookMigration", i."attempts",
           (picked."status" = 'PENDING') AS "wasPending"`;
-      for (const item of rows.filter((r) => r.wasPending)) {
+      // One PROCESSING event per newly started item, appended per receipt.
+      const started = new Map<string, ClaimedItem[]>();
+      for (const row of rows.filter((r) => r.wasPending)) {
+        started.set(row.receiptId, [...(started.get(row.receiptId) ?? []), row]);
+      }
+      for (const [receiptId, items] of started) {
+        const at = businessNow();
         events.push(
-          await appendEvent(tx, item.receiptId, {
-            itemId: item.id,
-            itemStatus: "PROCESSING",
-            status: "PROCESSING",
-            at: businessNow(),
-          }),
+          ...(await appendEvents(
+            tx,
+            receiptId,
+            items.map((item) => ({
+              itemId: item.id,
+              itemStatus: "PROCESSING" as const,
+              status: "PROCESSING" as const,
+              at,
+            })),
+          )),
         );
       }
       return rows;
