@@ -19,7 +19,10 @@ const startServer = () =>
   startServerProcess({
     DATA_DIR: dataDir,
     FAKE_NOW: "2026-11-24T10:00:00+09:00",
-    CARRIER_LATENCY_MS: "20-60",
+    // Slow enough that the batch (~8 s) is surely still running when the kill
+    // lands, even when a loaded CI machine answers the progress poll late (with
+    // 20-60 ms the batch once finished between the poll and the kill).
+    CARRIER_LATENCY_MS: "100-200",
     CARRIER_FAILURE_RATE: "0",
     WORKER_CONCURRENCY: "4",
     WORKER_LEASE_MS: "1000",
@@ -72,6 +75,16 @@ describe("R7 crash safety", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await server.kill();
+    // The kill landed mid-batch: items were still open in the database it left.
+    const left = await openDatabase({ dataDir });
+    try {
+      const open = await left.prisma.receiptItem.count({
+        where: { status: { in: ["PENDING", "PROCESSING"] } },
+      });
+      expect(open).toBeGreaterThan(0);
+    } finally {
+      await left.close();
+    }
 
     server = await startServer();
     token = await loginAs(server.graphqlUrl, "Manager@admin");
