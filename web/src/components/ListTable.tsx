@@ -49,3 +49,27 @@ export function SelectCell({
     </td>
   );
 }
+
+/** A row of a selectable line list: 選択 and No. cells, then the screen's own cells. */
+export function SelectRow({
+  phoneNumber,
+  number,
+  checked,
+  onChange,
+  children,
+}: {
+  phoneNumber: string;
+  /** No.: the row's position in the whole list. */
+  number: number;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ReactNode;
+}) {
+  return (
+    <tr className={checked ? "selected" : undefined}>
+      <SelectCell phoneNumber={phoneNumber} checked={checked} onChange={onChange} />
+      <td>{number}</td>
+      {children}
+    </tr>
+  );
+}

@@ -1,4 +1,7 @@
+import type { CombinedError } from "urql";
+import type { useSelection } from "../hooks/useSelection.ts";
 import { commonTexts } from "../texts.ts";
+import { ErrorMessages, RequestError } from "./Messages.tsx";
 import { PageSizeSelect } from "./Paging.tsx";
 
 /** 「対象回線選択:N件/M件」 with ページ内全選択/全解除 and the page size. */
@@ -34,5 +37,43 @@ export function SelectionBar({
       )}
       {pageSize && onPageSize && <PageSizeSelect value={pageSize} onChange={onPageSize} />}
     </div>
+  );
+}
+
+type Selection<T extends { id: string }> = ReturnType<typeof useSelection<T>>;
+
+/**
+ * Above a selectable line list: its errors (the request's and R3's 200-line
+ * limit at selection) and the selection bar acting on the page shown.
+ */
+export function SelectionControls<Row extends { id: string }, T extends { id: string }>({
+  selection,
+  list,
+  errors,
+  toChoice,
+  pageSize,
+  onPageSize,
+}: {
+  selection: Selection<T>;
+  list: { rows: Row[]; totalCount: number; error: CombinedError | undefined };
+  errors: readonly (string | { message: string })[];
+  /** What the selection keeps for a row of the page. */
+  toChoice: (row: Row) => T;
+  pageSize: number;
+  onPageSize: (size: number) => void;
+}) {
+  return (
+    <>
+      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
+      <RequestError error={list.error} />
+      <SelectionBar
+        selected={selection.selected.size}
+        total={list.totalCount}
+        pageSize={pageSize}
+        onPageSize={onPageSize}
+        onSelectPage={() => selection.selectPage(list.rows.map(toChoice))}
+        onDeselectPage={() => selection.deselectPage(list.rows)}
+      />
+    </>
   );
 }

@@ -7,11 +7,10 @@ import { Link, useSearch } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Page } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
-import { ListTable, SelectCell } from "../components/ListTable.tsx";
+import { ListTable, SelectRow } from "../components/ListTable.tsx";
 import { MailSent } from "../components/MailSent.tsx";
-import { ErrorMessages, RequestError } from "../components/Messages.tsx";
 import { Pager } from "../components/Paging.tsx";
-import { SelectionBar } from "../components/SelectionBar.tsx";
+import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
 import { type MailLine, useFlow } from "../flow.tsx";
 import { newIdempotencyKey } from "../format.ts";
 import type { LineFilter, SendPasswordNoticeMutation } from "../gql/graphql.ts";
@@ -105,15 +104,13 @@ export function Passwords() {
   return (
     <Page title={mailTexts.passwordTitle} lead={mailTexts.passwordLead}>
       <LineFilters onChange={setFilter} />
-      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
-      <RequestError error={list.error} />
-      <SelectionBar
-        selected={selection.selected.size}
-        total={list.totalCount}
+      <SelectionControls
+        selection={selection}
+        list={list}
+        errors={errors}
+        toChoice={mailLine}
         pageSize={pageSize}
         onPageSize={setPageSize}
-        onSelectPage={() => selection.selectPage(list.rows.map(mailLine))}
-        onDeselectPage={() => selection.deselectPage(list.rows)}
       />
       <ListTable list={list} label={mailTexts.passwordTitle}>
         <thead>
@@ -131,13 +128,13 @@ export function Passwords() {
         </thead>
         <tbody>
           {list.rows.map((line, index) => (
-            <tr key={line.id} className={selection.selected.has(line.id) ? "selected" : undefined}>
-              <SelectCell
-                phoneNumber={line.phoneNumber}
-                checked={selection.selected.has(line.id)}
-                onChange={(checked) => selection.toggle(mailLine(line), checked)}
-              />
-              <td>{list.page * pageSize + index + 1}</td>
+            <SelectRow
+              key={line.id}
+              phoneNumber={line.phoneNumber}
+              number={list.page * pageSize + index + 1}
+              checked={selection.selected.has(line.id)}
+              onChange={(checked) => selection.toggle(mailLine(line), checked)}
+            >
               <td>{statusTexts.line[line.status]}</td>
               <td>{line.group?.name ?? ""}</td>
               <td>{line.phoneNumber}</td>
@@ -145,7 +142,7 @@ export function Passwords() {
               <td>{line.nameKana}</td>
               <td>{line.affiliation}</td>
               <td className="password">{passwords.get(line.id) ?? ""}</td>
-            </tr>
+            </SelectRow>
           ))}
         </tbody>
       </ListTable>

@@ -5,11 +5,10 @@ import { useSubscription } from "urql";
 import { Link } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
-import { ListTable, SelectCell } from "../components/ListTable.tsx";
-import { ErrorMessages, RequestError } from "../components/Messages.tsx";
+import { ListTable, SelectRow } from "../components/ListTable.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { PermissionHelp } from "../components/PermissionHelp.tsx";
-import { SelectionBar } from "../components/SelectionBar.tsx";
+import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
 import { type LineChoice, useFlow } from "../flow.tsx";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
@@ -91,15 +90,13 @@ export function PermissionLines() {
       <Steps current={1} />
       <PermissionHelp />
       <LineFilters onChange={setFilter} />
-      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
-      <RequestError error={list.error} />
-      <SelectionBar
-        selected={selection.selected.size}
-        total={list.totalCount}
+      <SelectionControls
+        selection={selection}
+        list={list}
+        errors={errors}
+        toChoice={choice}
         pageSize={pageSize}
         onPageSize={setPageSize}
-        onSelectPage={() => selection.selectPage(list.rows.map(choice))}
-        onDeselectPage={() => selection.deselectPage(list.rows)}
       />
       <ListTable list={list} label={permissionTexts.linesTitle}>
         <thead>
@@ -140,13 +137,13 @@ export function PermissionLines() {
           {list.rows.map((line, index) => {
             const chosen = selection.selected.get(line.id);
             return (
-              <tr key={line.id} className={chosen ? "selected" : undefined}>
-                <SelectCell
-                  phoneNumber={line.phoneNumber}
-                  checked={Boolean(chosen)}
-                  onChange={(checked) => selection.toggle(choice(line), checked)}
-                />
-                <td>{list.page * pageSize + index + 1}</td>
+              <SelectRow
+                key={line.id}
+                phoneNumber={line.phoneNumber}
+                number={list.page * pageSize + index + 1}
+                checked={Boolean(chosen)}
+                onChange={(checked) => selection.toggle(choice(line), checked)}
+              >
                 <td>{line.group?.name ?? ""}</td>
                 <td>{line.phoneNumber}</td>
                 <td>{line.name}</td>
@@ -171,7 +168,7 @@ export function PermissionLines() {
                     aria-label={`${line.phoneNumber}の${commonTexts.migration}`}
                   />
                 </td>
-              </tr>
+              </SelectRow>
             );
           })}
         </tbody>
