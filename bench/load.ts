@@ -4,14 +4,12 @@
 // clocks (performance.now() for durations, Date.now() for receive times that
 // are compared with the server's publish times) and hands the samples back.
 import http from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { serve } from "./ipc.ts";
-import { mapLimit, memoryAfterGc, sleep, summarize } from "./stats.ts";
+import { loopDelayHandlers, mapLimit, memoryAfterGc, sleep, summarize } from "./stats.ts";
 
 let authorization = "";
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 interface Probe {
   running: boolean;
   durations: number[];
@@ -477,18 +475,7 @@ serve({
     return summarize(current.durations);
   },
 
-  loopDelayStart() {
-    loopDelay.reset();
-    loopDelay.enable();
-  },
-  loopDelayStop() {
-    loopDelay.disable();
-    return {
-      p50: loopDelay.percentile(50) / 1e6,
-      p99: loopDelay.percentile(99) / 1e6,
-      max: loopDelay.max / 1e6,
-    };
-  },
+  ...loopDelayHandlers(),
 
   memory: () => memoryAfterGc(),
 

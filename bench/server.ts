@@ -10,7 +10,6 @@
 // statements) and without the worker; BENCH_MODE=main (default) is the server
 // as `npm start` runs it, with the worker and the simulated carrier at zero
 // latency.
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { jstDate } from "../domain/time.ts";
@@ -22,7 +21,7 @@ import { loadConfig } from "../server/config.ts";
 import { type Database, openDatabase } from "../server/db.ts";
 import { authenticate } from "../services/auth.ts";
 import { serve } from "./ipc.ts";
-import { memoryAfterGc, waitFor } from "./stats.ts";
+import { loopDelayHandlers, memoryAfterGc, waitFor } from "./stats.ts";
 
 const mode = process.env.BENCH_MODE === "count" ? "count" : "main";
 const lines = Number(process.env.BENCH_LINES ?? 100_000);
@@ -164,7 +163,6 @@ async function waitForIdleQueue(timeoutMs: number) {
 }
 
 let linePointer = 0;
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const timings = async (n: number, task: () => Promise<unknown>) => {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -322,19 +320,7 @@ serve(
       histogram.clear();
       return top;
     },
-    /** Event-loop delay of the gateway between the two calls (ms). */
-    loopDelayStart() {
-      loopDelay.reset();
-      loopDelay.enable();
-    },
-    loopDelayStop() {
-      loopDelay.disable();
-      return {
-        p50: loopDelay.percentile(50) / 1e6,
-        p99: loopDelay.percentile(99) / 1e6,
-        max: loopDelay.max / 1e6,
-      };
-    },
+    ...loopDelayHandlers(),
     memory: () => memoryAfterGc(),
     async stop() {
       await app.stop();

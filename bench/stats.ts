@@ -1,4 +1,5 @@
 // Percentiles and small helpers shared by the bench processes.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 /** Nearest-rank percentile (p in 0..100) of unsorted samples; NaN when there are none. */
 export function percentile(samples: ArrayLike<number>, p: number): number {
@@ -92,4 +93,23 @@ export async function memoryAfterGc() {
   }
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, gcExposed: Boolean(gc) };
+}
+
+/** IPC handlers measuring this process's event-loop delay (ms) between the two calls. */
+export function loopDelayHandlers() {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  return {
+    loopDelayStart() {
+      histogram.reset();
+      histogram.enable();
+    },
+    loopDelayStop() {
+      histogram.disable();
+      return {
+        p50: histogram.percentile(50) / 1e6,
+        p99: histogram.percentile(99) / 1e6,
+        max: histogram.max / 1e6,
+      };
+    },
+  };
 }

@@ -19,6 +19,7 @@ import {
   type ExecutionResult,
   execute,
   GraphQLError,
+  getOperationAST,
   Kind,
   type OperationDefinitionNode,
   print,
@@ -53,16 +54,7 @@ const printed = new WeakMap<DocumentNode, string>();
  * arguments (receiptId, afterSeq) choose the stream, not how an event looks,
  * so watchers resuming from different seqs still share.
  */
-function operationKey(args: ExecutionArgs): string | null {
-  const operations = args.document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = args.operationName
-    ? operations.find((o) => o.name?.value === args.operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
-  if (!operation || operation.operation !== "subscription") return null;
+function operationKey(args: ExecutionArgs, operation: OperationDefinitionNode): string | null {
   const used = new Set<string>();
   const collect = (node: Parameters<typeof visit>[0]) =>
     visit(node, {
@@ -91,7 +83,7 @@ function operationKey(args: ExecutionArgs): string | null {
 function mapStream<T, R>(
   source: AsyncIterator<T>,
   map: (value: T) => R | Promise<R>,
-  operation: OperationDefinitionNode | undefined,
+  operation: OperationDefinitionNode,
 ): AsyncGenerator<R, void, unknown> {
   const located = (error: unknown) =>
     error instanceof GraphQLError
@@ -145,16 +137,15 @@ export function useSharedSubscriptionResults(options: { max?: number } = {}): Pl
     onSubscribe({ args, setSubscribeFn }) {
       const actor = (args.contextValue as { actor?: Actor | null }).actor;
       if (!actor) return;
-      const operation = operationKey(args);
-      if (operation === null) return;
-      const scope = viewOf(`${visibilityKey(actor)}\n${operation}`);
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== "subscription") return;
+      const key = operationKey(args, operation);
+      if (key === null) return;
+      const scope = viewOf(`${visibilityKey(actor)}\n${key}`);
       setSubscribeFn(async (given) => {
         const subscribeArgs = given as ExecutionArgs;
         const source = await createSourceEventStream(subscribeArgs);
         if (!(Symbol.asyncIterator in source)) return source;
-        const operationNode = subscribeArgs.document.definitions.find(
-          (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-        );
         const run = (payload: unknown) =>
           Promise.resolve(execute({ ...subscribeArgs, rootValue: payload }) as ExecutionResult);
         return mapStream(
@@ -172,7 +163,7 @@ export function useSharedSubscriptionResults(options: { max?: number } = {}): Pl
             }
             return result;
           },
-          operationNode,
+          operation,
         );
       });
     },
