@@ -1,26 +1,41 @@
 // Process entry: read the environment, build the app, serve, stop on signals.
-import { buildApp } from "./app.ts";
+//
+// The signal handlers come first: a stop that arrives while the server is
+// still migrating, seeding or binding (an orchestrator stopping a starting
+// pod, a test stopping it right after "listening") must not kill the process
+// by the default action and skip the cleanup. Such a stop waits for start-up
+// to finish, then shuts down like any other.
+import type { App } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
+let stopRequested: string | null = null;
+let starting: Promise<App | null> | null = null;
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void shutdown(signal));
+
+async function shutdown(signal: string) {
+  if (stopRequested) return;
+  stopRequested = signal;
+  // Before start-up has a logger there is nothing to clean up yet either.
+  const app = await starting;
+  app?.logger.info({ signal }, "shutting down");
+  await app?.stop().catch((error: unknown) => app.logger.error({ err: error }, "error while stopping"));
+  // The WASM schema engine leaves a timer behind; everything of ours is closed.
+  process.exit(0);
+}
+
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+logger.info({ pid: process.pid }, "starting");
 
-try {
+starting = (async () => {
+  const { buildApp } = await import("./app.ts");
   const app = await buildApp({ config, logger });
+  // A stop that came during the build: close what was opened, never listen.
+  if (stopRequested) return app;
   await app.start();
-  let signalled = false;
-  const shutdown = async (signal: string) => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, "shutting down");
-    await app.stop().catch((error: unknown) => logger.error({ err: error }, "error while stopping"));
-    // The WASM schema engine leaves a timer behind; everything of ours is closed.
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-} catch (error) {
+  return app;
+})().catch((error: unknown) => {
   logger.fatal({ err: error }, "could not start");
   process.exit(1);
-}
+});

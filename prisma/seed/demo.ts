@@ -13,7 +13,7 @@ import {
   serviceDeviceKind,
 } from "./generate.ts";
 import type { SeedAccount, SeedLine } from "./write.ts";
-import { writeAccount } from "./write.ts";
+import { writeAccount, writeCarrierRoster } from "./write.ts";
 
 export const DEMO_ACCOUNT = "デモ株式会社";
 export const OTHER_ACCOUNT = "サンプル商事";
@@ -148,6 +148,7 @@ export function otherAccount(now: Date): SeedAccount {
 /**
  * Writes the demo data into an empty database, once. Several processes may
  * start together on one PostgreSQL: an advisory lock lets exactly one seed.
+ * (seedCarrierRosterIfEmpty takes the same lock.)
  */
 export async function seedDemoIfEmpty(
   prisma: PrismaClient,
@@ -159,6 +160,30 @@ export async function seedDemoIfEmpty(
       if ((await tx.account.count()) > 0) return false;
       await writeAccount(tx, demoAccount(options.now), options);
       await writeAccount(tx, otherAccount(options.now), options);
+      return true;
+    },
+    { timeout: 120_000, maxWait: 120_000 },
+  );
+}
+
+/**
+ * Writes the demo accounts' carrier roster (CarrierLine only) into a database
+ * whose roster is empty: the standalone carrier simulator's. The lines are the
+ * ones seedDemoIfEmpty writes (seeded generators), so every demo line the
+ * gateway lists is known to the carrier. Takes seedDemoIfEmpty's lock: on a
+ * PostgreSQL shared with the gateway, whichever comes second finds the roster
+ * there, and the gateway's own seed keeps the lines it finds.
+ */
+export async function seedCarrierRosterIfEmpty(
+  prisma: PrismaClient,
+  options: { now: Date },
+): Promise<boolean> {
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(20161102)`;
+      if ((await tx.carrierLine.count()) > 0) return false;
+      await writeCarrierRoster(tx, demoAccount(options.now));
+      await writeCarrierRoster(tx, otherAccount(options.now));
       return true;
     },
     { timeout: 120_000, maxWait: 120_000 },

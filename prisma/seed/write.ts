@@ -83,32 +83,16 @@ export async function writeAccount(
     });
   }
 
+  await writeCarrierRoster(db, seed);
   const portal = { portalIdIssuedAt: seed.portalIdIssuedAt, lastManualRefreshAt: null };
-  let listed = 0;
-  for (let start = 0; start < seed.lines.length; start += BATCH) {
-    const batch = seed.lines.slice(start, start + BATCH);
-    const roster = batch.map((line) => ({
-      line,
-      flags: defaultPermissions(line.contractedOn),
-    }));
+  // Only the lines eligible now (R8) are listed; the rest appear after a roster sync.
+  const eligible = seed.lines.filter((line) => eligibility(line, portal, options.now).eligible);
+  for (let start = 0; start < eligible.length; start += BATCH) {
     // Calendar dates go in as YYYY-MM-DD text; instants as ISO strings (UTC).
     await bulkInsert(
       db,
-      "CarrierLine",
-      roster.map(({ line, flags }) => ({
-        phoneNumber: line.phoneNumber,
-        customerCode: seed.carrierCustomerCode,
-        ...lineFacts(line),
-        mySoftbankPassword: line.password,
-        ...flags,
-      })),
-    );
-    const eligible = roster.filter(({ line }) => eligibility(line, portal, options.now).eligible);
-    listed += eligible.length;
-    await bulkInsert(
-      db,
       "Line",
-      eligible.map(({ line, flags }) => ({
+      eligible.slice(start, start + BATCH).map((line) => ({
         id: randomUUID(),
         accountId: account.id,
         groupId: line.groupName ? mustGet(groupId, line.groupName) : null,
@@ -116,11 +100,38 @@ export async function writeAccount(
         ...lineFacts(line),
         listedAt: options.now,
         updatedAt: options.now,
-        ...flags,
+        ...defaultPermissions(line.contractedOn),
       })),
     );
   }
+  const listed = eligible.length;
   return { accountId: account.id, listed, rosterOnly: seed.lines.length - listed };
+}
+
+/**
+ * Writes an account's lines into the carrier's roster (CarrierLine) with their
+ * R1 default permissions. A line already in the roster is left as it is: the
+ * standalone carrier simulator may have written the demo roster into a shared
+ * PostgreSQL before the gateway writes its demo accounts.
+ */
+export async function writeCarrierRoster(
+  db: Tx,
+  seed: Pick<SeedAccount, "carrierCustomerCode" | "lines">,
+): Promise<void> {
+  for (let start = 0; start < seed.lines.length; start += BATCH) {
+    await bulkInsert(
+      db,
+      "CarrierLine",
+      seed.lines.slice(start, start + BATCH).map((line) => ({
+        phoneNumber: line.phoneNumber,
+        customerCode: seed.carrierCustomerCode,
+        ...lineFacts(line),
+        mySoftbankPassword: line.password,
+        ...defaultPermissions(line.contractedOn),
+      })),
+      { onConflict: "ignore" },
+    );
+  }
 }
 
 /** The columns CarrierLine and Line share. */

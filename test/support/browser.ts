@@ -1,18 +1,100 @@
-// A real browser for the web client: Debian's chromium driven by
-// playwright-core (test tools cannot download browsers on these machines).
-import { existsSync, mkdirSync } from "node:fs";
+// A real browser for the web client, driven by playwright-core (test tools
+// cannot download browsers on these machines). Which Chromium, first match:
+//   1. CHROMIUM_PATH;
+//   2. a system Chromium (Debian's /usr/bin/chromium), unless E2E_BROWSER=packaged;
+//   3. the Chromium that `npm install` brought: @sparticuz/chromium ships it
+//      brotli-compressed inside its tarball, so a fresh machine with only
+//      Node.js and npm runs the browser tests too.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { WEB_DIST } from "../../server/web.ts";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp/screenshots");
+const root = path.resolve(import.meta.dirname, "../..");
+export const SCREENSHOTS = path.join(root, "tmp/screenshots");
+
+const SYSTEM_CHROMIUMS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+export interface BrowserChoice {
+  executablePath: string;
+  source: "CHROMIUM_PATH" | "system" | "packaged";
+}
+
+export function chooseChromium(env: NodeJS.ProcessEnv = process.env): BrowserChoice {
+  if (env.CHROMIUM_PATH) {
+    if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist`);
+    return { executablePath: env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
+  }
+  if (env.E2E_BROWSER !== "packaged") {
+    const system = SYSTEM_CHROMIUMS.find((candidate) => existsSync(candidate));
+    if (system) return { executablePath: system, source: "system" };
+  }
+  return { executablePath: packagedChromium(), source: "packaged" };
+}
+
+/**
+ * Unpacks @sparticuz/chromium once per version into node_modules/.cache. The
+ * package inflates into os.tmpdir() and reuses whatever `chromium` it finds
+ * there, so it runs in a child process whose TMPDIR is a private staging
+ * directory, which is then renamed into place: two test runs starting
+ * together never launch a half-written binary, and another project's
+ * /tmp/chromium of another version is never picked up.
+ */
+function packagedChromium(): string {
+  const manifest = path.join(root, "node_modules/@sparticuz/chromium/package.json");
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  const cache = path.join(root, "node_modules/.cache/anshin-chromium");
+  const target = path.join(cache, version);
+  const executable = path.join(target, "chromium");
+  if (existsSync(executable)) return executable;
+
+  mkdirSync(cache, { recursive: true });
+  const staging = mkdtempSync(path.join(cache, `${version}.unpacking-`));
+  const unpacked = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      "import c from '@sparticuz/chromium'; process.stdout.write(await c.executablePath());",
+    ],
+    { cwd: root, env: { ...process.env, TMPDIR: staging }, encoding: "utf8", timeout: 120_000 },
+  );
+  if (unpacked.status !== 0 || unpacked.stdout.trim() !== path.join(staging, "chromium")) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`could not unpack @sparticuz/chromium: ${unpacked.stderr || unpacked.stdout}`);
+  }
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    // Another run unpacked the same version first; theirs is complete.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(executable)) throw error;
+  }
+  return executable;
+}
+
+/** Flags for a headless Chromium on a machine with no network beyond loopback. */
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: apt-get install chromium (or set CHROMIUM_PATH)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  const { executablePath, source } = chooseChromium();
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: FLAGS,
+  });
+  // Which browser ran shows in the test output (CI proves both paths).
+  console.info(`browser: ${source} Chromium ${browser.version()} (${executablePath})`);
+  return browser;
 }
 
 /** Builds the client once if `npm test` did not (e.g. `npx vitest run test/e2e`). */

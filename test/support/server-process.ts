@@ -6,13 +6,85 @@ import { createInterface } from "node:readline";
 const root = path.resolve(import.meta.dirname, "../..");
 const running = new Set<ChildProcess>();
 
-export interface ServerProcess {
+export interface LogEntry {
+  msg: string;
+  port?: number;
+  [field: string]: unknown;
+}
+
+export interface SpawnedServer {
   child: ChildProcess;
+  /** The `msg` of every log line so far. */
+  messages: string[];
+  /** Resolves with the first log line (past or future) that matches; rejects if the process exits first. */
+  waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** Resolves with the exit code (null when a signal ended the process). */
+  exited: Promise<number | null>;
+}
+
+/** Spawns server/index.ts (or another entry) and reads its JSON log lines. */
+export function spawnServer(env: Record<string, string>, entry = "server/index.ts"): SpawnedServer {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const entries: LogEntry[] = [];
+  const messages: string[] = [];
+  const waiters = new Set<(entry: LogEntry) => void>();
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    let entry: LogEntry;
+    try {
+      entry = JSON.parse(line) as LogEntry;
+    } catch {
+      entry = { msg: line }; // a library writing plain text to stdout
+    }
+    entries.push(entry);
+    messages.push(entry.msg);
+    for (const waiter of waiters) waiter(entry);
+  });
+  return {
+    child,
+    messages,
+    exited,
+    waitForLog(match, timeoutMs = 90_000) {
+      const seen = entries.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+        };
+        const waiter = (entry: LogEntry) => {
+          if (!match(entry)) return;
+          done();
+          resolve(entry);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no matching log line within ${timeoutMs} ms: ${messages.join(" | ")}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        void exited.then((code) => {
+          done();
+          reject(new Error(`server exited with ${code} before the log line: ${messages.join(" | ")}`));
+        });
+      });
+    },
+  };
+}
+
+export interface ServerProcess extends SpawnedServer {
   port: number;
   graphqlUrl: string;
   wsUrl: string;
-  /** The `msg` of every log line so far. */
-  messages: string[];
   /** SIGTERM and wait; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL and wait: a crash. */
@@ -20,45 +92,23 @@ export interface ServerProcess {
 }
 
 /** Starts server/index.ts on a free loopback port and waits for its "listening" log line. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-  const messages: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${messages.join(" | ")}`)), 90_000);
-    const early = (code: number | null) => reject(new Error(`server exited early with ${code}`));
-    child.once("exit", early);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const entry = JSON.parse(line) as { msg: string; port?: number };
-      messages.push(entry.msg);
-      if (entry.msg.startsWith("listening on") && entry.port) {
-        clearTimeout(timer);
-        child.off("exit", early);
-        const port = entry.port;
-        resolve({
-          child,
-          port,
-          graphqlUrl: `http://127.0.0.1:${port}/graphql`,
-          wsUrl: `ws://127.0.0.1:${port}/graphql`,
-          messages,
-          stop: () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-          kill: async () => {
-            child.kill("SIGKILL");
-            await exited;
-          },
-        });
-      }
-    });
-  });
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const spawned = spawnServer(env);
+  const { port } = await spawned.waitForLog((entry) => entry.msg.startsWith("listening on") && !!entry.port);
+  return {
+    ...spawned,
+    port: port!,
+    graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    stop: () => {
+      spawned.child.kill("SIGTERM");
+      return spawned.exited;
+    },
+    kill: async () => {
+      spawned.child.kill("SIGKILL");
+      await spawned.exited;
+    },
+  };
 }
 
 /** For afterAll: no server process outlives its test file. */
