@@ -5,7 +5,7 @@ import { lineScope } from "../domain/auth/actor.ts";
 import { realtimeMessages } from "../domain/messages.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
-import { OVERFLOW } from "../services/realtime.ts";
+import { endingWith, OVERFLOW, type Subscription } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { GroupRef } from "./group.ts";
@@ -186,10 +186,19 @@ builder.mutationField("refreshLines", (t) =>
   }),
 );
 
-async function* lineChanges(ctx: Context, groupId: string | null, lineIds: string[] | null) {
+function lineChanges(ctx: Context, groupId: string | null, lineIds: string[] | null) {
+  const live = ctx.realtime.subscribe("lines:changed", actorOf(ctx).accountId);
+  return endingWith(changedLines(ctx, live, groupId, lineIds), live);
+}
+
+async function* changedLines(
+  ctx: Context,
+  live: Subscription<"lines:changed">,
+  groupId: string | null,
+  lineIds: string[] | null,
+) {
   const actor = actorOf(ctx);
   const wanted = lineIds ? new Set(lineIds) : null;
-  const live = ctx.realtime.subscribe("lines:changed", actor.accountId);
   try {
     for await (const change of live) {
       if (change === OVERFLOW) {

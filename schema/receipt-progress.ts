@@ -7,7 +7,7 @@
 import { GraphQLError } from "graphql";
 import { authErrorMessages } from "../domain/messages.ts";
 import { sharedEvent } from "../server/shared-subscriptions.ts";
-import { OVERFLOW, reviveEvent } from "../services/realtime.ts";
+import { endingWith, OVERFLOW, reviveEvent, type Subscription } from "../services/realtime.ts";
 import type { ReceiptEventRecord } from "../services/receipts.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { rawId } from "./ids.ts";
@@ -116,14 +116,23 @@ function makeEvent(record: ReceiptEventRecord): ProgressEvent {
   });
 }
 
-async function* receiptProgress(ctx: Context, receiptId: string, afterSeq: number | null | undefined) {
-  const receipt = await ctx.db.receipt.findFirst({
-    where: { AND: [{ id: receiptId }, visibleReceipts(ctx)] },
-  });
-  if (!receipt) throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
+function receiptProgress(ctx: Context, receiptId: string, afterSeq: number | null | undefined) {
   // Listen before reading, so nothing published meanwhile is missed.
-  const live = ctx.realtime.subscribe("receipt:event", receipt.id);
+  const live = ctx.realtime.subscribe("receipt:event", receiptId);
+  return endingWith(progressEvents(ctx, live, receiptId, afterSeq), live);
+}
+
+async function* progressEvents(
+  ctx: Context,
+  live: Subscription<"receipt:event">,
+  receiptId: string,
+  afterSeq: number | null | undefined,
+) {
   try {
+    const receipt = await ctx.db.receipt.findFirst({
+      where: { AND: [{ id: receiptId }, visibleReceipts(ctx)] },
+    });
+    if (!receipt) throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
     const now = await ctx.db.receipt.findUniqueOrThrow({
       where: { id: receipt.id },
       select: { lastSeq: true, status: true },

@@ -18,7 +18,7 @@ import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
-import { createRealtime, OVERFLOW } from "../services/realtime.ts";
+import { createRealtime, OVERFLOW, type Realtime } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
 import { createSharedReads } from "../services/shared-reads.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
@@ -68,6 +68,8 @@ export interface App {
   database: Database;
   /** The carrier worker of this process, when it runs one. */
   worker: Worker | null;
+  /** Pub/sub of this instance (live subscription counts for readiness and tests). */
+  realtime: Realtime;
   clock: Clock;
   logger: Logger;
   /** Answers a Fetch request without a socket (tests, benchmarks). */
@@ -108,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const sharedReads = createSharedReads();
   const realtime = realtimeHub.pubsub;
   const actors = createActorCache({
+    ttlMs: config.actorCacheMs,
     announce: (revoked) => realtime.publish("auth:revoked", "all", revoked),
   });
   // Revocations announced by any instance (this one included, harmlessly).
@@ -211,7 +214,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const header = connectionParamsAuthorization(params);
       return header === null || (await authenticate(db, clock, header, actors)) !== null;
     },
-    { keepAliveMs: config.wsKeepAliveMs, maxBufferedBytes: config.wsMaxBufferedBytes },
+    { keepAliveMs: config.wsKeepAliveMs, maxBufferedBytes: config.wsMaxBufferedBytes, logger },
   );
 
   async function health(_req: IncomingMessage, res: ServerResponse) {
@@ -232,6 +235,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   return {
     database,
     worker,
+    realtime: realtimeHub,
     clock,
     logger,
     fetch: async (input, init) => yoga.fetch(new Request(input, init)),

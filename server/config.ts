@@ -44,6 +44,7 @@ const Env = z.object({
     .default(4 * 1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
+  ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -71,6 +72,8 @@ export interface Config {
   workerConcurrency: number;
   /** How long a claimed item stays with its worker before another may take it over (crash recovery). */
   workerLeaseMs: number;
+  /** How long an instance trusts a token's administrator or API token without reading it again. */
+  actorCacheMs: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
 }
 
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
+    actorCacheMs: e.ACTOR_CACHE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

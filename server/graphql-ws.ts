@@ -7,6 +7,7 @@ import { type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode, handleProtocols, makeServer, type Server as ProtocolServer } from "graphql-ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { Logger } from "./logger.ts";
 
 interface Extra {
   socket: WebSocket;
@@ -42,7 +43,7 @@ export function attachGraphqlWs(
   path: string,
   /** Decides at connection time whether credentials in connectionParams are acceptable. */
   acceptConnection: (connectionParams: Record<string, unknown> | undefined) => Promise<boolean>,
-  options: { keepAliveMs?: number; maxBufferedBytes?: number } = {},
+  options: { keepAliveMs?: number; maxBufferedBytes?: number; logger?: Logger } = {},
 ) {
   const wss = new WebSocketServer({ server, path });
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
@@ -58,18 +59,11 @@ export function attachGraphqlWs(
     socket.on("message", () => alive.set(socket, true));
   });
   const interval = options.keepAliveMs ?? 12_000;
-  let lastRound = Date.now();
-  const keepAlive = setInterval(() => {
-    const late = Date.now() - lastRound > interval * 1.5;
-    lastRound = Date.now();
+  // The round is judged in the check phase, after this turn's I/O: a timer
+  // that fires late (a busy event loop) runs before the poll phase, when
+  // pongs that arrived meanwhile are still unread in the kernel's buffers.
+  const judgeAndPing = () => {
     for (const socket of wss.clients) {
-      // A round that fires late (a busy event loop) could not have read the
-      // pongs in time: ping again instead of judging healthy clients dead.
-      if (late) {
-        alive.set(socket, false);
-        socket.ping();
-        continue;
-      }
       if (!alive.get(socket)) {
         socket.terminate();
         continue;
@@ -77,7 +71,8 @@ export function attachGraphqlWs(
       alive.set(socket, false);
       socket.ping();
     }
-  }, interval);
+  };
+  const keepAlive = setInterval(() => setImmediate(judgeAndPing), interval);
   keepAlive.unref();
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     // A connection that presents credentials which do not authenticate is
@@ -93,6 +88,14 @@ export function attachGraphqlWs(
     onNext: (ctx) => {
       const socket = ctx.extra.socket;
       if (socket.bufferedAmount > maxBufferedBytes && socket.readyState === socket.OPEN) {
+        options.logger?.warn(
+          {
+            bufferedBytes: socket.bufferedAmount,
+            limit: maxBufferedBytes,
+            ip: ctx.extra.request.socket.remoteAddress,
+          },
+          "closing a WebSocket that does not read (1013)",
+        );
         socket.close(1013, "slow consumer: resubscribe with afterSeq");
         return;
       }

@@ -3,8 +3,12 @@ import { pino } from "pino";
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+/** JSON lines on stdout, or on `destination` (tests keep them in memory). */
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? "info",
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: "anshin-gateway" },
     redact: {
@@ -19,5 +23,6 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): L
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -99,12 +99,15 @@ export interface ActorCache {
 export function createActorCache(
   options: { ttlMs?: number; max?: number; announce?: (revoked: Revoked) => void } = {},
 ): ActorCache {
+  const ttl = options.ttlMs ?? 5_000;
   const cache = new LRUCache<string, { actor: Actor; expiresAt: Date | null }>({
     max: options.max ?? 10_000,
-    ttl: options.ttlMs ?? 5_000,
+    // lru-cache reads a ttl of 0 as "never expires"; here 0 means "do not cache".
+    ttl: Math.max(ttl, 1),
   });
   return {
     get(tokenHash, now) {
+      if (ttl === 0) return undefined;
       const hit = cache.get(tokenHash);
       if (!hit) return undefined;
       if (hit.expiresAt && hit.expiresAt <= now) {

@@ -5,8 +5,8 @@
 // pubsub.subscribe queues without bound until 1,024 pending events and then
 // throws inside the publisher's dispatch, which Node reports as an uncaught
 // exception: one slow consumer could take the whole process down. Here a full
-// queue is dropped and the subscriber is told so (OVERFLOW); receiptProgress
-// then refills the gap from the receipt's event log.
+// queue is dropped but for the newest event and the subscriber is told so
+// (OVERFLOW); receiptProgress then refills the gap from the receipt's event log.
 import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
@@ -65,6 +65,13 @@ function sliceSpent(): boolean {
 
 type Payload<K extends keyof Topics> = Topics[K][1];
 
+/** A bounded subscription: the topic's payloads, or OVERFLOW when the queue was dropped. */
+export type Subscription<K extends keyof Topics> = AsyncGenerator<
+  Payload<K> | typeof OVERFLOW,
+  void,
+  unknown
+>;
+
 interface Target {
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
@@ -73,11 +80,9 @@ interface Target {
 export interface Realtime {
   pubsub: RealtimePubSub;
   /** A bounded subscription to one topic and id; ends when `return()` is called. */
-  subscribe<K extends keyof Topics>(
-    topic: K,
-    id: string,
-    limit?: number,
-  ): AsyncGenerator<Payload<K> | typeof OVERFLOW, void, unknown>;
+  subscribe<K extends keyof Topics>(topic: K, id: string, limit?: number): Subscription<K>;
+  /** Live subscriptions on this instance to one topic and id (all ids when none is given). */
+  subscribers(topic: keyof Topics, id?: string): number;
   close(): Promise<void>;
 }
 
@@ -100,10 +105,17 @@ export function createRealtime(redisUrl?: string): Realtime {
     target = local;
   }
   const pubsub = createPubSub<Topics>({ eventTarget: target as never });
+  const counts = new Map<string, number>();
   return {
     pubsub,
     subscribe: (topic, id, limit = SUBSCRIBER_QUEUE_LIMIT) =>
-      boundedSubscription(target, `${topic}:${id}`, limit),
+      boundedSubscription(target, `${topic}:${id}`, limit, counts),
+    subscribers(topic, id) {
+      if (id !== undefined) return counts.get(`${topic}:${id}`) ?? 0;
+      let total = 0;
+      for (const [key, count] of counts) if (key.startsWith(`${topic}:`)) total += count;
+      return total;
+    },
     close,
   };
 }
@@ -117,17 +129,21 @@ function boundedSubscription<T>(
   target: Target,
   topic: string,
   limit: number,
+  counts: Map<string, number>,
 ): AsyncGenerator<T | typeof OVERFLOW, void, unknown> {
   let queue: T[] = [];
   let overflowed = false;
   let finished = false;
   let wake: (() => void) | undefined;
   const listener = (event: Event) => {
+    const detail = (event as CustomEvent<T>).detail;
     if (queue.length >= limit) {
-      queue = [];
+      // The backlog goes; the newest event stays, so a subscriber always
+      // holds the latest state it was sent.
+      queue = [detail];
       overflowed = true;
     } else {
-      queue.push((event as CustomEvent<T>).detail);
+      queue.push(detail);
     }
     wake?.();
   };
@@ -135,9 +151,13 @@ function boundedSubscription<T>(
     if (finished) return;
     finished = true;
     target.removeEventListener(topic, listener);
+    const left = (counts.get(topic) ?? 1) - 1;
+    if (left > 0) counts.set(topic, left);
+    else counts.delete(topic);
     wake?.();
   };
   target.addEventListener(topic, listener);
+  counts.set(topic, (counts.get(topic) ?? 0) + 1);
   const done = { done: true as const, value: undefined };
   const iterator: AsyncGenerator<T | typeof OVERFLOW, void, unknown> = {
     async next() {
@@ -180,4 +200,32 @@ export function reviveEvent(event: ReceiptEventRecord): ReceiptEventRecord {
   // In-process events are the publisher's own object, shared by every subscriber.
   if (event.createdAt instanceof Date) return event;
   return { ...event, createdAt: new Date(event.createdAt) };
+}
+
+/**
+ * A stream over a subscription that ends at once when its consumer leaves.
+ * An async generator's return() waits until the generator next reaches a
+ * yield, so one parked on a quiet subscription (a watcher who closed the tab)
+ * would go on listening until the topic's next event. Ending the subscription
+ * first wakes the parked read, and the generator finishes now.
+ */
+export function endingWith<T>(
+  stream: AsyncGenerator<T, void, unknown>,
+  live: { return(): Promise<unknown> },
+): AsyncGenerator<T, void, unknown> {
+  const iterator: AsyncGenerator<T, void, unknown> = {
+    next: () => stream.next(),
+    async return() {
+      await live.return();
+      return stream.return();
+    },
+    async throw(error: unknown) {
+      await live.return();
+      return stream.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }

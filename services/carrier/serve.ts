@@ -4,6 +4,7 @@
 // CARRIER_DATA_DIR), filled with the demo roster on first start.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pino } from "pino";
 import { createClock } from "../../domain/clock.ts";
 import { applyMigrations } from "../../prisma/migrate.ts";
 import { seedCarrierRosterIfEmpty } from "../../prisma/seed/demo.ts";
@@ -32,7 +33,11 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger(config.logLevel).child({ component: "carrier-simulator" });
+// Synchronous writes: the exit right after "stopped" must not reorder or drop
+// lines still queued behind PGlite's file writes (pino's stdout is asynchronous).
+const logger = createLogger(config.logLevel, pino.destination({ dest: 1, sync: true })).child({
+  component: "carrier-simulator",
+});
 const starting = start();
 starting.catch((error: unknown) => {
   logger.fatal({ err: error }, "could not start");

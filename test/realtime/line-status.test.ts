@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const WATCH = /* GraphQL */ `
   subscription ($groupId: ID, $lineIds: [ID!]) {
@@ -20,6 +21,14 @@ beforeAll(async () => {
   manager = await loginAs(server.graphqlUrl, "Manager@admin");
 });
 afterAll(() => server.stop());
+
+/** Until the server holds exactly `count` lineStatusChanged subscriptions: a watcher is listening (or gone). */
+const listening = (count: number) =>
+  waitUntil(
+    () => server.app.realtime.subscribers("lines:changed"),
+    (n) => n === count,
+    { what: `${count} lineStatusChanged subscription(s) on the server` },
+  );
 
 async function linesOf(group: string) {
   const result: any = await graphql(
@@ -42,7 +51,7 @@ describe("lineStatusChanged", () => {
         { lineIds: watched.map((l: any) => l.id) },
         { stopAfter: 6 },
       );
-      await new Promise((resolve) => setTimeout(resolve, 200)); // let the subscription start
+      await listening(1);
       await graphql(
         server.graphqlUrl,
         "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { userErrors { code } } }",
@@ -70,7 +79,17 @@ describe("lineStatusChanged", () => {
       expect(events.every((e) => e.lineStatusChanged.group.name === "開発部")).toBe(true);
     } finally {
       await client.dispose();
+      await listening(0);
     }
+  });
+
+  it("a watcher who leaves a quiet stream stops listening at once, not at the next change", async () => {
+    const client = wsClient(server.wsUrl, manager);
+    const watching = collect<any>(client, WATCH, {}, { timeoutMs: 60_000 });
+    await listening(1);
+    await client.dispose();
+    await listening(0);
+    expect((await watching).events).toEqual([]);
   });
 
   it("a GROUP administrator only hears about the lines of their groups", async () => {
@@ -78,7 +97,7 @@ describe("lineStatusChanged", () => {
     const client = wsClient(server.wsUrl, groupA);
     try {
       const heard = collect<any>(client, WATCH, {}, { stopAfter: 2, timeoutMs: 8_000 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await listening(1);
       const sales = (await linesOf("営業部")).slice(10, 11);
       const other = (await linesOf("経理部")).slice(0, 1);
       await graphql(

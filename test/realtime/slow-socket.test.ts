@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
+import { waitUntil } from "../support/wait.ts";
 
 // Wide events: each carries the receipt's 200 items (~40 KB), so a few
 // subscriptions on one socket produce more than loopback's socket buffers
@@ -53,11 +54,11 @@ describe("a client that does not read its socket", () => {
     socket.on("message", (data) => messages.push(JSON.parse(data.toString())));
     await new Promise((resolve) => socket.once("open", resolve));
     socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }));
-    await new Promise<void>((resolve) => {
-      const check = () =>
-        messages.some((m) => m.type === "connection_ack") ? resolve() : setTimeout(check, 10);
-      check();
-    });
+    await waitUntil(
+      () => messages.some((m) => m.type === "connection_ack"),
+      (acked) => acked,
+      { what: "connection_ack" },
+    );
 
     // Stop reading, then ask for far more than the socket buffers hold.
     (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
@@ -70,8 +71,12 @@ describe("a client that does not read its socket", () => {
         }),
       );
     }
-    // Give the server time to fill the socket and notice.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    // The server fills the socket, notices, and says so; only then read again.
+    const notice = await server.waitForLog((line) =>
+      line.msg.startsWith("closing a WebSocket that does not read"),
+    );
+    expect(notice).toMatchObject({ limit: 65536 });
+    expect(notice.bufferedBytes).toBeGreaterThan(65536);
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
 
     const { code } = await closed;

@@ -14,20 +14,39 @@ export interface LogEntry {
 
 export interface SpawnedServer {
   child: ChildProcess;
-  /** The `msg` of every log line so far. */
+  /** Every log line so far, and their `msg`s. */
+  entries: LogEntry[];
   messages: string[];
+  /** What the process wrote to stderr so far (also passed on to the test's stderr). */
+  stderr(): string;
   /** Resolves with the first log line (past or future) that matches; rejects if the process exits first. */
   waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   /** Resolves with the exit code (null when a signal ended the process). */
   exited: Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  /** The script to run (default server/index.ts). */
+  entry?: string;
+  /** Variables of the test's own environment not to pass on. */
+  drop?: (name: string) => boolean;
+}
+
 /** Spawns server/index.ts (or another entry) and reads its JSON log lines. */
-export function spawnServer(env: Record<string, string>, entry = "server/index.ts"): SpawnedServer {
+export function spawnServer(
+  env: Record<string, string>,
+  { entry = "server/index.ts", drop = () => false }: SpawnOptions = {},
+): SpawnedServer {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !drop(name)));
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+    process.stderr.write(chunk);
   });
   running.add(child);
   const exited = new Promise<number | null>((resolve) =>
@@ -52,7 +71,9 @@ export function spawnServer(env: Record<string, string>, entry = "server/index.t
   });
   return {
     child,
+    entries,
     messages,
+    stderr: () => stderr,
     exited,
     waitForLog(match, timeoutMs = 90_000) {
       const seen = entries.find(match);

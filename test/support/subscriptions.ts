@@ -18,12 +18,16 @@ export interface Collected<T> {
   completed: boolean;
 }
 
-/** Subscribes and collects until completion, an error, or `stopAfter` events. */
+/**
+ * Subscribes and collects until completion, an error, or `stopAfter` events.
+ * `onEvent` sees each event as it comes, with those so far (a test can act
+ * when the stream reaches a point, instead of after a pause).
+ */
 export function collect<T>(
   client: Client,
   query: string,
   variables: Record<string, unknown>,
-  options: { stopAfter?: number; timeoutMs?: number } = {},
+  options: { stopAfter?: number; timeoutMs?: number; onEvent?: (event: T, events: T[]) => void } = {},
 ): Promise<Collected<T>> {
   return new Promise((resolve) => {
     const result: Collected<T> = { events: [], completed: false };
@@ -40,6 +44,7 @@ export function collect<T>(
             return;
           }
           result.events.push(value.data as T);
+          options.onEvent?.(value.data as T, result.events);
           if (options.stopAfter && result.events.length >= options.stopAfter) {
             clearTimeout(timer);
             unsubscribe();
