@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
 import { type Clock, createClock } from "../domain/clock.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
@@ -30,6 +31,8 @@ import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
 
 export const GRAPHQL_PATH = "/graphql";
+
+let graphiqlPage: string | undefined;
 
 /** Limits on what one operation may ask for (graphql-armor). */
 export const armorLimits = {
@@ -158,6 +161,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    graphiql: { title: "Anshin Backup GraphQL" },
+    // GraphiQL from the installed package, not a CDN: it loads offline and
+    // behind a firewall. The page (~9 MB, all assets inline) is built once.
+    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
     // Unexpected errors reach clients as "Unexpected error." (masked); expected
     // ones carry extensions.code.
     maskedErrors: true,

@@ -22,6 +22,8 @@ export function createWebHandler(dir = WEB_DIST): WebHandler {
     dev: false,
     etag: true,
     setHeaders(res, pathname) {
+      // sirv's MIME table (mrmime) has no entry for .ico.
+      if (pathname.endsWith(".ico")) res.setHeader("content-type", "image/x-icon");
       res.setHeader("x-content-type-options", "nosniff");
       res.setHeader("referrer-policy", "same-origin");
       res.setHeader(

@@ -7,9 +7,10 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenTexts, targetLineCount, userErrorMessages } from "../../domain/messages.ts";
-import { ensureWebBuilt, launchBrowser, screenshot } from "../support/browser.ts";
+import { launchBrowser, screenshot } from "../support/browser.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
+import { ensureWebBuilt } from "../support/web-build.ts";
 
 let server: ServerProcess;
 let browser: Browser;

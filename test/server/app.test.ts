@@ -2,6 +2,7 @@ import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningApp, startTestApp } from "../support/app.ts";
+import { ensureWebBuilt } from "../support/web-build.ts";
 
 async function postGraphql(url: string, query: string) {
   const response = await fetch(url, {
@@ -15,6 +16,7 @@ async function postGraphql(url: string, query: string) {
 describe("the server", () => {
   let server: RunningApp;
   beforeAll(async () => {
+    await ensureWebBuilt();
     server = await startTestApp({ FAKE_NOW: "2026-11-24T10:00:00+09:00" });
   });
   afterAll(() => server.stop());
@@ -65,6 +67,23 @@ describe("the server", () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it("serves /favicon.ico (an icon, not a 404 or the client's index.html)", async () => {
+    const response = await fetch(`${server.url}/favicon.ico`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    // An ICO file: reserved 0, type 1 (icon), one image.
+    expect([...new Uint8Array(await response.arrayBuffer()).slice(0, 6)]).toEqual([0, 0, 1, 0, 1, 0]);
+  });
+
+  it("serves GraphiQL to a browser's GET /graphql with every asset inline (no CDN)", async () => {
+    const response = await fetch(server.graphqlUrl, { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("<title>Anshin Backup GraphQL</title>");
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|esm\.sh/);
   });
 
   it("wrote the demo data on its first start", async () => {

@@ -9,7 +9,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { WEB_DIST } from "../../server/web.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const SCREENSHOTS = path.join(root, "tmp/screenshots");
@@ -95,16 +94,6 @@ export async function launchBrowser(): Promise<Browser> {
   // Which browser ran shows in the test output (CI proves both paths).
   console.info(`browser: ${source} Chromium ${browser.version()} (${executablePath})`);
   return browser;
-}
-
-/** Builds the client once if `npm test` did not (e.g. `npx vitest run test/e2e`). */
-export async function ensureWebBuilt(): Promise<void> {
-  if (existsSync(path.join(WEB_DIST, "index.html"))) return;
-  const { build } = await import("vite");
-  await build({
-    configFile: path.resolve(import.meta.dirname, "../../web/vite.config.ts"),
-    logLevel: "warn",
-  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
