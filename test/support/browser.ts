@@ -1,7 +1,8 @@
 // A real browser for the web client, driven by playwright-core (test tools
 // cannot download browsers on these machines). Which Chromium, first match:
 //   1. CHROMIUM_PATH;
-//   2. a system Chromium (Debian's /usr/bin/chromium), unless E2E_BROWSER=packaged;
+//   2. a system Chromium (Debian's /usr/bin/chromium), unless E2E_BROWSER=packaged
+//      (E2E_BROWSER=system insists on it);
 //   3. the Chromium that `npm install` brought: @sparticuz/chromium ships it
 //      brotli-compressed inside its tarball, so a fresh machine with only
 //      Node.js and npm runs the browser tests too.
@@ -28,6 +29,7 @@ export function chooseChromium(env: NodeJS.ProcessEnv = process.env): BrowserCho
   if (env.E2E_BROWSER !== "packaged") {
     const system = SYSTEM_CHROMIUMS.find((candidate) => existsSync(candidate));
     if (system) return { executablePath: system, source: "system" };
+    if (env.E2E_BROWSER === "system") throw new Error(`E2E_BROWSER=system: none of ${SYSTEM_CHROMIUMS}`);
   }
   return { executablePath: packagedChromium(), source: "packaged" };
 }
