@@ -16,5 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Database-heavy files each open their own database; two cores, two workers.
     maxWorkers: 2,
+    // expect.poll waits for a condition; its deadline only says when to give up,
+    // and 1 s (the default) is short for a page or a batch on a loaded machine.
+    expect: { poll: { timeout: 30_000, interval: 50 } },
   },
 });
