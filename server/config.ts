@@ -12,8 +12,37 @@ function validAcceptanceHours(spec: string): boolean {
   }
 }
 
+/** Reads `env` with `schema`; an invalid value throws a message naming each variable. */
+export function readEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  // Empty strings mean "unset", as they do for most twelve-factor apps.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+
+/** `N` or `MIN-MAX` milliseconds. */
+export const latencySetting = z
+  .string()
+  .regex(/^\d+(-\d+)?$/, "expected N or MIN-MAX")
+  .transform((spec) => {
+    const [min, max = min] = spec.split("-").map(Number) as [number, number?];
+    return { min: Math.min(min, max), max: Math.max(min, max) };
+  });
+
+export const fakeNowSetting = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date-time")
+  .optional();
+
+export const logLevelSetting = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+  .default("info");
+
 const timeRange = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
-const latency = /^\d+(-\d+)?$/;
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -28,11 +57,8 @@ const Env = z.object({
     .regex(timeRange, "expected HH:MM-HH:MM")
     .refine((spec) => validAcceptanceHours(spec), "expected a start and an end between 00:00 and 24:00")
     .default("09:00-23:00"),
-  FAKE_NOW: z
-    .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date-time")
-    .optional(),
-  CARRIER_LATENCY_MS: z.string().regex(latency, "expected N or MIN-MAX").default("200-1200"),
+  FAKE_NOW: fakeNowSetting,
+  CARRIER_LATENCY_MS: latencySetting.default({ min: 200, max: 1200 }),
   CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
   WORKER: z.enum(["on", "off"]).default("on"),
@@ -45,7 +71,7 @@ const Env = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: logLevelSetting,
 });
 
 export interface Config {
@@ -74,19 +100,11 @@ export interface Config {
   workerLeaseMs: number;
   /** How long an instance trusts a token's administrator or API token without reading it again. */
   actorCacheMs: number;
-  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  logLevel: z.infer<typeof logLevelSetting>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings mean "unset", as they do for most twelve-factor apps.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
-  const parsed = Env.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
-  }
-  const e = parsed.data;
-  const [min, max = min] = e.CARRIER_LATENCY_MS.split("-").map(Number) as [number, number?];
+  const e = readEnvironment(Env, env);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -97,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierUrl: e.CARRIER_URL,
     acceptanceHours: e.ACCEPTANCE_HOURS,
     fakeNow: e.FAKE_NOW,
-    carrierLatencyMs: { min: Math.min(min, max), max: Math.max(min, max) },
+    carrierLatencyMs: e.CARRIER_LATENCY_MS,
     carrierFailureRate: e.CARRIER_FAILURE_RATE,
     demoPassword: e.DEMO_PASSWORD,
     runWorker: e.WORKER === "on",

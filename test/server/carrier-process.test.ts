@@ -27,7 +27,7 @@ async function freshDataDir(): Promise<string> {
 
 type CarrierProcess = SpawnedServer;
 
-/** Starts services/carrier/serve.ts with only the settings given (nothing of the gateway's inherited). */
+/** Starts the carrier simulator process (server/carrier/index.ts) with only the settings given (nothing of the gateway's inherited). */
 function runCarrier(env: Record<string, string>): CarrierProcess {
   return spawnServer(
     {
@@ -39,7 +39,7 @@ function runCarrier(env: Record<string, string>): CarrierProcess {
       ...env,
     },
     {
-      entry: "services/carrier/serve.ts",
+      entry: "server/carrier/index.ts",
       drop: (name) => name.startsWith("CARRIER_") || ["DATABASE_URL", "DATA_DIR", "FAKE_NOW"].includes(name),
     },
   );

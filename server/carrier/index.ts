@@ -8,11 +8,11 @@ import { pino } from "pino";
 import { createClock } from "../../domain/clock.ts";
 import { applyMigrations } from "../../prisma/migrate.ts";
 import { seedCarrierRosterIfEmpty } from "../../prisma/seed/demo.ts";
-import { type Database, openDatabase } from "../../server/db.ts";
-import { createLogger } from "../../server/logger.ts";
+import { createCarrierServer, listen } from "../../services/carrier/http.ts";
+import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
+import { type Database, openDatabase } from "../db.ts";
+import { createLogger } from "../logger.ts";
 import { type CarrierConfig, loadCarrierConfig } from "./config.ts";
-import { createCarrierServer, listen } from "./http.ts";
-import { createCarrierSimulator } from "./simulator.ts";
 
 // Signals first, before anything is awaited: a stop during start-up waits for
 // the start to finish and then closes what it opened (an abandoned PGlite

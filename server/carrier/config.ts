@@ -3,8 +3,7 @@
 // PGlite directory, and another empty one would know no lines at all.
 import path from "node:path";
 import { z } from "zod";
-
-const latency = /^\d+(-\d+)?$/;
+import { fakeNowSetting, latencySetting, logLevelSetting, readEnvironment } from "../config.ts";
 
 const Env = z
   .object({
@@ -14,13 +13,10 @@ const Env = z
     CARRIER_DATA_DIR: z.string().default("./data-carrier"),
     // Read only to refuse the gateway's PGlite directory.
     DATA_DIR: z.string().default("./data"),
-    CARRIER_LATENCY_MS: z.string().regex(latency, "expected N or MIN-MAX").default("200-1200"),
+    CARRIER_LATENCY_MS: latencySetting.default({ min: 200, max: 1200 }),
     CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
-    FAKE_NOW: z
-      .string()
-      .refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date-time")
-      .optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    FAKE_NOW: fakeNowSetting,
+    LOG_LEVEL: logLevelSetting,
   })
   .refine((e) => e.CARRIER_DATABASE_URL || path.resolve(e.CARRIER_DATA_DIR) !== path.resolve(e.DATA_DIR), {
     path: ["CARRIER_DATA_DIR"],
@@ -36,25 +32,17 @@ export interface CarrierConfig {
   latencyMs: { min: number; max: number };
   failureRate: number;
   fakeNow?: string;
-  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  logLevel: z.infer<typeof logLevelSetting>;
 }
 
 export function loadCarrierConfig(env: NodeJS.ProcessEnv = process.env): CarrierConfig {
-  // Empty strings mean "unset", as for the gateway (server/config.ts).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
-  const parsed = Env.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
-  }
-  const e = parsed.data;
-  const [min, max = min] = e.CARRIER_LATENCY_MS.split("-").map(Number) as [number, number?];
+  const e = readEnvironment(Env, env);
   return {
     port: e.CARRIER_PORT,
     host: e.CARRIER_HOST,
     databaseUrl: e.CARRIER_DATABASE_URL,
     dataDir: path.resolve(e.CARRIER_DATA_DIR),
-    latencyMs: { min: Math.min(min, max), max: Math.max(min, max) },
+    latencyMs: e.CARRIER_LATENCY_MS,
     failureRate: e.CARRIER_FAILURE_RATE,
     fakeNow: e.FAKE_NOW,
     logLevel: e.LOG_LEVEL,
