@@ -5,6 +5,7 @@ import { appUrls } from "../../domain/rules/mail.ts";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { startSmtp, type TestSmtp } from "../support/smtp.ts";
+import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
 const env = { FAKE_NOW: "2026-11-24T10:00:00+09:00", CARRIER_LATENCY_MS: "0", CARRIER_FAILURE_RATE: "0" };
 
@@ -46,20 +47,8 @@ function pick(lines: DemoLine[], kind: string, preinstalled = false) {
   )!;
 }
 
-async function waitFinal(url: string, token: string, number: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const result: any = await graphql(
-      url,
-      "query ($n: String!) { receipt(number: $n) { status items(first: 200) { edges { node { id phoneNumber status error { code message } } } } } }",
-      { n: number },
-      token,
-    );
-    if (result.data.receipt.status !== "PROCESSING") return result.data.receipt;
-    if (Date.now() > deadline) throw new Error("mail receipt did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+// What a finished mail receipt is checked for (waitForFinalReceiptOverApi adds status).
+const FINAL_FIELDS = "items(first: 200) { edges { node { id phoneNumber status error { code message } } } }";
 
 describe("mail into the outbox (no SMTP_URL)", () => {
   let server: RunningApp;
@@ -96,7 +85,10 @@ describe("mail into the outbox (no SMTP_URL)", () => {
     );
     expect(payload.receipt.kind).toBe("APP_DOWNLOAD_MAIL");
     expect(payload.receipt.items.edges).toHaveLength(3);
-    expect((await waitFinal(server.graphqlUrl, token, payload.receipt.number)).status).toBe("SUCCEEDED");
+    expect(
+      (await waitForFinalReceiptOverApi(server.graphqlUrl, token, payload.receipt.number, FINAL_FIELDS))
+        .status,
+    ).toBe("SUCCEEDED");
 
     const prisma = server.app.database.prisma;
     const mails = await prisma.mailMessage.findMany({ include: { receiptItem: true } });
@@ -168,7 +160,10 @@ describe("mail into the outbox (no SMTP_URL)", () => {
     expect(payload.skipped.map((s: any) => [s.code, s.reason])).toEqual([
       ["NO_PASSWORD_NOTICE_NEEDED", "Windows 10 Mobileはパスワード通知の対象外です。"],
     ]);
-    expect((await waitFinal(server.graphqlUrl, token, payload.receipt.number)).status).toBe("SUCCEEDED");
+    expect(
+      (await waitForFinalReceiptOverApi(server.graphqlUrl, token, payload.receipt.number, FINAL_FIELDS))
+        .status,
+    ).toBe("SUCCEEDED");
 
     const prisma = server.app.database.prisma;
     const password = (
@@ -233,7 +228,14 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
       token,
     );
     expect(
-      (await waitFinal(server.graphqlUrl, token, result.data.sendPasswordNotice.receipt.number)).status,
+      (
+        await waitForFinalReceiptOverApi(
+          server.graphqlUrl,
+          token,
+          result.data.sendPasswordNotice.receipt.number,
+          FINAL_FIELDS,
+        )
+      ).status,
     ).toBe("SUCCEEDED");
     const mail = smtp.received.find((m) => JSON.stringify(m.to).includes(line.mailAddress))!;
     expect(mail.subject).toBe("【My SoftBank】パスワードのお知らせ");
@@ -254,7 +256,12 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
       { input: { lineIds: iphones.map((l) => l.id) } },
       token,
     );
-    const receipt = await waitFinal(server.graphqlUrl, token, result.data.sendAppDownloadMail.receipt.number);
+    const receipt = await waitForFinalReceiptOverApi(
+      server.graphqlUrl,
+      token,
+      result.data.sendAppDownloadMail.receipt.number,
+      FINAL_FIELDS,
+    );
     expect(receipt.status).toBe("FAILED");
     const failed = receipt.items.edges.map((e: any) => e.node).find((i: any) => i.status === "FAILED");
     expect(failed).toMatchObject({
@@ -275,10 +282,11 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
     expect(resent.data.resendAppDownloadMail.receipt.resendOf.number).toBe(
       result.data.sendAppDownloadMail.receipt.number,
     );
-    const second = await waitFinal(
+    const second = await waitForFinalReceiptOverApi(
       server.graphqlUrl,
       token,
       resent.data.resendAppDownloadMail.receipt.number,
+      FINAL_FIELDS,
     );
     expect(second.status).toBe("SUCCEEDED");
     expect(second.items.edges.map((e: any) => e.node.phoneNumber)).toEqual([refused.phoneNumber]);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
+import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
 const INSIDE_HOURS = "2026-11-24T10:00:00+09:00";
 const fastCarrier = { CARRIER_LATENCY_MS: "0", CARRIER_FAILURE_RATE: "0" };
@@ -56,22 +57,8 @@ function targets(lines: LineNode[], backup = true, phonebookMigration = true) {
   return lines.map((l) => ({ lineId: l.id, backup, phonebookMigration }));
 }
 
-async function waitForReceipt(url: string, token: string, number: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result: any = await graphql(
-      url,
-      "query ($n: String!) { receipt(number: $n) { status completedAt progress { total pending processing succeeded failed } } }",
-      { n: number },
-      token,
-    );
-    const receipt = result.data.receipt;
-    if (receipt.status !== "PROCESSING") return receipt;
-    if (Date.now() > deadline)
-      throw new Error(`receipt ${number} still processing: ${JSON.stringify(receipt)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// What a finished receipt is checked for (waitForFinalReceiptOverApi adds status).
+const FINAL_FIELDS = "completedAt progress { total pending processing succeeded failed }";
 
 describe("a permission change applied by the carrier", () => {
   let server: RunningApp;
@@ -101,7 +88,12 @@ describe("a permission change applied by the carrier", () => {
     });
     expect(payload.receipt.progress.total).toBe(200);
 
-    const final = await waitForReceipt(server.graphqlUrl, token, payload.receipt.number);
+    const final = await waitForFinalReceiptOverApi(
+      server.graphqlUrl,
+      token,
+      payload.receipt.number,
+      FINAL_FIELDS,
+    );
     expect(final).toMatchObject({
       status: "SUCCEEDED",
       progress: { total: 200, pending: 0, processing: 0, succeeded: 200, failed: 0 },
@@ -151,7 +143,10 @@ describe("a permission change applied by the carrier", () => {
     const payload = result.data.submitPermissionChange;
     expect(payload.userErrors).toEqual([]);
     expect(payload.receipt.progress.total).toBe(lines.filter((l) => l.group?.name === "営業部").length);
-    expect((await waitForReceipt(server.graphqlUrl, token, payload.receipt.number)).status).toBe("SUCCEEDED");
+    expect(
+      (await waitForFinalReceiptOverApi(server.graphqlUrl, token, payload.receipt.number, FINAL_FIELDS))
+        .status,
+    ).toBe("SUCCEEDED");
   });
 
   it("returns the original receipt when a request is retried with its idempotencyKey", async () => {

@@ -3,13 +3,15 @@
 // instance B, and when B is killed mid-batch, instance C's workers finish the
 // batch and the watcher misses nothing. A runs no worker (WORKER=off), so
 // everything it hears crossed Redis. A logout on one instance ends the
-// session on the others at once, although each caches sessions briefly.
+// session on the others at once, although each caches sessions (here for a
+// minute, ACTOR_CACHE_MS).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -43,6 +45,7 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
       CARRIER_FAILURE_RATE: "0",
       WORKER_CONCURRENCY: "2",
       WORKER_LEASE_MS: "1000",
+      ACTOR_CACHE_MS: "60000",
     };
     // All start together: migrations and demo data happen exactly once.
     const [a, b, c] = await Promise.all([
@@ -74,16 +77,38 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
     );
     const receiptId = submitted.data.submitPermissionChange.receipt.id;
 
+    // Crash B once the watcher has seen 20 items succeed: the batch is under way,
+    // and B holds leases on items in flight that C must take over.
+    let seen = 0;
+    let succeeded = 0;
+    let reachedMidBatch!: () => void;
+    const midBatch = new Promise<void>((resolve) => {
+      reachedMidBatch = resolve;
+    });
     const watcher = wsClient(a.wsUrl, token);
     const watching = collect<any>(
       watcher,
       "subscription ($id: ID!) { receiptProgress(receiptId: $id, afterSeq: 0) { seq snapshot itemStatus status } }",
       { id: receiptId },
-      { timeoutMs: 120_000 },
+      {
+        timeoutMs: 120_000,
+        onEvent: ({ receiptProgress: event }) => {
+          if (event.snapshot) return;
+          seen++;
+          if (event.itemStatus === "SUCCEEDED") succeeded++;
+          if (succeeded >= 20) reachedMidBatch();
+        },
+      },
     );
-    // Let B work a while, then crash it.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const reached = await Promise.race([
+      midBatch.then(() => "20 items succeeded"),
+      watching.then(({ error }) => `the stream ended first (${String(error ?? "completed")})`),
+    ]);
+    expect(reached).toBe("20 items succeeded");
     await b.kill();
+    // The kill landed mid-batch: the watcher had not yet seen the batch finish
+    // (accepted + 200 PROCESSING + 200 final item events + the final event = 402).
+    expect(seen).toBeLessThan(402);
 
     const { events, completed, error } = await watching;
     await watcher.dispose();
@@ -94,17 +119,21 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
     expect(stream.filter((e) => e.itemStatus === "SUCCEEDED")).toHaveLength(200);
     expect(stream.at(-1)).toMatchObject({ status: "SUCCEEDED" });
 
-    // Instances cache a session for a few seconds; a logout on C reaches A at once (over Redis).
+    // A logout on C reaches A over Redis. The instances trust a cached session
+    // for a minute (ACTOR_CACHE_MS), so A answering `viewer: null` well within
+    // that minute of first seeing the session shows the eviction came over
+    // Redis, not from the cache expiring. A fresh session keeps that minute
+    // independent of how long the batch above took.
+    const session = await loginAs(c.graphqlUrl, "Manager@admin");
     const viewer = "{ viewer { administrator { loginId } } }";
     const signedIn = { viewer: { administrator: { loginId: "Manager@admin" } } };
-    expect((await graphql(a.graphqlUrl, viewer, {}, token)).data).toEqual(signedIn);
-    expect((await graphql(c.graphqlUrl, "mutation { logout }", {}, token)).data).toEqual({ logout: true });
-    const deadline = Date.now() + 1_000;
-    let after: any = await graphql(a.graphqlUrl, viewer, {}, token);
-    while (after.data.viewer !== null && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      after = await graphql(a.graphqlUrl, viewer, {}, token);
-    }
+    expect((await graphql(a.graphqlUrl, viewer, {}, session)).data).toEqual(signedIn); // now cached on A
+    expect((await graphql(c.graphqlUrl, "mutation { logout }", {}, session)).data).toEqual({ logout: true });
+    const after = await waitUntil(
+      () => graphql(a.graphqlUrl, viewer, {}, session),
+      (result) => result.data?.viewer === null,
+      { timeoutMs: 30_000, what: "A to drop the session logged out on C" },
+    );
     expect(after.data).toEqual({ viewer: null });
     expect(await a.stop()).toBe(0);
     expect(await c.stop()).toBe(0);

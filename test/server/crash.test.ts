@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
+import { waitForFinalReceipt, waitUntil } from "../support/wait.ts";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "anshin-crash-"));
 afterAll(() => {
@@ -67,13 +68,11 @@ describe("R7 crash safety", () => {
     const number: string = submitted.data.submitPermissionChange.receipt.number;
 
     // Kill the process once part of the batch is done, with items in flight.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { progress: p } = await progress(server.graphqlUrl, token, number);
-      if (p.succeeded! >= 40) break;
-      if (Date.now() > deadline) throw new Error("batch did not progress");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(
+      () => progress(server.graphqlUrl, token, number),
+      ({ progress: p }) => p.succeeded! >= 40,
+      { what: "40 items of the batch to succeed" },
+    );
     await server.kill();
     // The kill landed mid-batch: items were still open in the database it left.
     const left = await openDatabase({ dataDir });
@@ -88,13 +87,9 @@ describe("R7 crash safety", () => {
 
     server = await startServer();
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    const finishBy = Date.now() + 90_000;
-    let final = await progress(server.graphqlUrl, token, number);
-    while (final.status === "PROCESSING") {
-      if (Date.now() > finishBy) throw new Error(`not finished: ${JSON.stringify(final)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      final = await progress(server.graphqlUrl, token, number);
-    }
+    const final = await waitForFinalReceipt(() => progress(server.graphqlUrl, token, number), {
+      timeoutMs: 150_000,
+    });
     expect(final).toEqual({
       status: "SUCCEEDED",
       progress: { total: 200, pending: 0, processing: 0, succeeded: 200, failed: 0 },

@@ -10,6 +10,7 @@ import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
 import { startTestApp } from "../support/app.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
+import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
 let db: Database;
 const servers: Server[] = [];
@@ -118,18 +119,7 @@ describe("the gateway with CARRIER_URL", () => {
         token,
       );
       const number = submitted.data.submitPermissionChange.receipt.number;
-      const deadline = Date.now() + 20_000;
-      let status = "PROCESSING";
-      while (status === "PROCESSING" && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const r: any = await graphql(
-          app.graphqlUrl,
-          "query ($n: String!) { receipt(number: $n) { status } }",
-          { n: number },
-          token,
-        );
-        status = r.data.receipt.status;
-      }
+      const { status } = await waitForFinalReceiptOverApi(app.graphqlUrl, token, number);
       expect(status).toBe("SUCCEEDED");
       const roster = await app.app.database.prisma.carrierLine.findMany({
         where: { phoneNumber: { in: lines.map((l: any) => l.phoneNumber) } },

@@ -9,6 +9,7 @@ import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { submitPermissionChange } from "../../services/permission-change.ts";
 import { startWorker, type Worker } from "../../services/worker.ts";
 import { createTestDatabase } from "../support/database.ts";
+import { waitForFinalReceipt } from "../support/wait.ts";
 
 const clock = manualClock("2026-11-24T10:00:00+09:00");
 const settings = { acceptanceHours: "09:00-23:00" };
@@ -116,18 +117,9 @@ describe("the carrier worker", () => {
       },
     }).whenIdle();
     // whenIdle can resolve while retries wait for their backoff; wait for the receipt to close.
-    const deadline = Date.now() + 10_000;
-    let receipt = await db.prisma.receipt.findUniqueOrThrow({
-      where: { id: receiptId },
-      include: { items: true },
-    });
-    while (receipt.status === "PROCESSING" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      receipt = await db.prisma.receipt.findUniqueOrThrow({
-        where: { id: receiptId },
-        include: { items: true },
-      });
-    }
+    const receipt = await waitForFinalReceipt(() =>
+      db.prisma.receipt.findUniqueOrThrow({ where: { id: receiptId }, include: { items: true } }),
+    );
     expect(receipt.status).toBe("SUCCEEDED");
     expect(receipt.items.map((i) => [i.status, i.attempts])).toEqual([
       ["SUCCEEDED", 3],

@@ -4,7 +4,7 @@
 import { graphql } from "./graphql.ts";
 
 export interface WaitOptions {
-  /** When to give up (default 90 s). */
+  /** When to give up (default 45 s, inside a test's own 60 s). */
   timeoutMs?: number;
   /** Pause between reads (default 50 ms). */
   intervalMs?: number;
@@ -16,7 +16,7 @@ export interface WaitOptions {
 export async function waitUntil<T>(
   read: () => Promise<T> | T,
   done: (value: T) => boolean,
-  { timeoutMs = 90_000, intervalMs = 50, what = "the condition" }: WaitOptions = {},
+  { timeoutMs = 45_000, intervalMs = 50, what = "the condition" }: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -52,15 +52,13 @@ export function waitForFinalReceiptOverApi<T = any>(
   options: WaitOptions = {},
 ): Promise<T & { status: string }> {
   return waitForFinalReceipt(
-    async () =>
-      (
-        await graphql(
-          url,
-          `query ($n: String!) { receipt(number: $n) { status ${fields} } }`,
-          { n: number },
-          token,
-        )
-      ).data.receipt,
+    async () => {
+      const query = `query ($n: String!) { receipt(number: $n) { status ${fields} } }`;
+      const result = await graphql(url, query, { n: number }, token);
+      // A receipt that is not there will not finish: say so now.
+      if (!result.data?.receipt) throw new Error(`no receipt ${number}: ${JSON.stringify(result)}`);
+      return result.data.receipt;
+    },
     { what: `receipt ${number} to finish`, ...options },
   );
 }
