@@ -1,11 +1,16 @@
 // Every user-facing text of the product, in the exact Japanese of the manual
 // (SPEC §3). Code elsewhere refers to these by their stable code, never by text.
 
-/** Errors shown on the portal (R3, R4, R5, R9/R10 mail sends). */
+/** The manual's one text for a selection holding a line this product cannot serve. */
+const UNAVAILABLE_CONTRACT_SELECTED = "ご利用いただけない契約の対象者が選択されています。";
+
+/** Errors shown on the portal (R3, R4, R5, R16, R9/R10 mail sends). */
 export const userErrorMessages = {
   NO_LINES_SELECTED: "ユーザが1件も選択されていません。",
   TOO_MANY_LINES: "選択できるユーザは200件までです。",
-  CANCELLED_LINE_SELECTED: "ご利用いただけない契約の対象者が選択されています。",
+  CANCELLED_LINE_SELECTED: UNAVAILABLE_CONTRACT_SELECTED,
+  /** R16: a 3G line (サービス対象外), whatever screen or API selected it. */
+  OUT_OF_SERVICE_LINE_SELECTED: UNAVAILABLE_CONTRACT_SELECTED,
   OUTSIDE_ACCEPTANCE_HOURS: "ただいまの時間帯はあんしんバックアップを利用できません。",
   CONFLICT: "ただいま受付できません。しばらく経ってから再度お試しください。",
 } as const;
@@ -48,7 +53,6 @@ export const skipReasons = {
   NO_APP_DOWNLOAD_NEEDED: "4Gケータイはアプリのダウンロードが不要です。",
   APP_PREINSTALLED: "アプリがプリインストールされているため、送信不要です。",
   NO_PASSWORD_NOTICE_NEEDED: "Windows 10 Mobileはパスワード通知の対象外です。",
-  OUT_OF_SERVICE: "サービス対象外(3G ケータイなど)の回線です。",
 } as const;
 
 export type SkipReasonCode = keyof typeof skipReasons;
@@ -59,10 +63,26 @@ export const mailErrorMessages = {
   MAIL_FAILED: "メールを送信できませんでした。",
 } as const;
 
+/** R17: idempotency keys (再送キー), which belong to the administrator or API token that sent them. */
+export const idempotencyMessages = {
+  IDEMPOTENCY_KEY_REUSED: "この再送キーは、内容の異なる受付ですでに使用されています。",
+  INVALID_IDEMPOTENCY_KEY: "再送キーは1文字以上200文字以内で指定してください。",
+} as const;
+
 /** Realtime: why a subscription ended early. */
 export const realtimeMessages = {
   SLOW_CONSUMER: "通知の受信が追いつかないため、購読を終了しました。再度購読してください。",
 } as const;
+
+/** Paging arguments of a list (first/after, last/before), refused with BAD_USER_INPUT. */
+export const pagingErrorMessages = {
+  NEGATIVE_PAGE_SIZE: "取得件数(first・last)には0以上の数を指定してください。",
+  PAGE_TOO_LARGE: "一度に取得できるのは200件までです。",
+  MIXED_DIRECTIONS:
+    "ページの指定は first・after(先頭から)か last・before(末尾から)のどちらか一方にしてください。",
+} as const;
+
+export type PagingErrorCode = keyof typeof pagingErrorMessages;
 
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {

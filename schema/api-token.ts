@@ -2,9 +2,11 @@
 // stored hashed, revocable.
 import { GraphQLError } from "graphql";
 import { z } from "zod";
+import { canManageApiTokens } from "../domain/auth/actor.ts";
 import { authErrorMessages } from "../domain/messages.ts";
 import { createApiToken, revokeApiToken } from "../services/auth.ts";
 import { actorOf, builder, NO_ACCOUNT } from "./builder.ts";
+import { nodeAccess } from "./node-access.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 import { ApiScopeEnum } from "./viewer.ts";
 
@@ -13,6 +15,10 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
   nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
+  // As `apiTokens` (MAIN only), and a token itself as `viewer { apiToken }` shows it.
+  extensions: nodeAccess(
+    (actor, id) => canManageApiTokens(actor) || (actor.kind === "apiToken" && actor.tokenId === id),
+  ),
   fields: (t) => ({
     name: t.exposeString("name"),
     prefix: t.exposeString("prefix", {
@@ -80,8 +86,10 @@ builder.mutationField("createApiToken", (t) =>
       const actor = actorOf(ctx);
       if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
       const parsed = TokenInput.safeParse(input);
-      if (!parsed.success) {
-        const field = String(parsed.error.issues[0]?.path[0] ?? "input");
+      // An expiry must lie ahead; the DateTime scalar already keeps it within year 9999.
+      const expired = input.expiresAt != null && input.expiresAt.getTime() <= ctx.clock.now().getTime();
+      if (!parsed.success || expired) {
+        const field = parsed.success ? "expiresAt" : String(parsed.error.issues[0]?.path[0] ?? "input");
         return {
           token: null,
           userErrors: [{ code: "INVALID_INPUT", message: authErrorMessages.INVALID_INPUT, field }],

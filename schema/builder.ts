@@ -15,9 +15,12 @@ import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import type { ActorCache } from "../services/auth.ts";
 import type { Carrier } from "../services/carrier/port.ts";
+import type { EventsPort } from "../services/events.ts";
 import type { Loaders } from "../services/progress.ts";
 import type { Realtime } from "../services/realtime.ts";
 import type { SharedReads } from "../services/shared-reads.ts";
+import { decodeNodeId } from "./ids.ts";
+import { resolveVisibleNode } from "./node-access.ts";
 
 export interface Context {
   db: Db;
@@ -37,8 +40,8 @@ export interface Context {
   sharedReads: SharedReads;
   /** The carrier (roster, passwords). */
   carrier: Carrier;
-  /** Tells the carrier worker that new items are waiting. */
-  kickWorker: () => void;
+  /** Where services tell what they committed (receipt events, line changes); resolvers never publish. */
+  events: EventsPort;
 }
 
 export const builder = new SchemaBuilder<{
@@ -79,7 +82,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    nodeQueryOptions: { authScopes: { authenticated: true }, nullable: true },
+    // Malformed ids and non-UUID raw ids are BAD_USER_INPUT before any query (schema/ids.ts).
+    decodeGlobalID: (globalID) => decodeNodeId(globalID),
+    // Each Node type's own rule (schema/node-access.ts) decides; the rest is null.
+    nodeQueryOptions: { authScopes: { authenticated: true }, nullable: true, resolve: resolveVisibleNode },
     nodesQueryOptions: false,
   },
   prisma: {

@@ -1,8 +1,10 @@
 // Group (グループ): the type and `groups`.
-import { groupScope } from "../domain/auth/actor.ts";
+import { groupScope, hasScope } from "../domain/auth/actor.ts";
 import { screenTexts } from "../domain/messages.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { builder, type Context } from "./builder.ts";
+import { PAGE_LIMIT } from "./connection-args.ts";
+import { nodeAccess } from "./node-access.ts";
 
 function visibleGroups(ctx: Context): Prisma.GroupWhereInput {
   return ctx.actor ? groupScope(ctx.actor) : { id: { in: [] } };
@@ -13,6 +15,8 @@ export const GroupRef = builder.prismaNode("Group", {
   nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) => ({ id, AND: [visibleGroups(ctx)] }) as Prisma.GroupWhereUniqueInput,
+  // As `groups`: READ_LINES (the row scope is findUnique's).
+  extensions: nodeAccess((actor) => hasScope(actor, "READ_LINES")),
   fields: (t) => ({
     name: t.exposeString("name"),
     memberCount: t.relationCount("lines"),
@@ -26,6 +30,8 @@ export const GroupRef = builder.prismaNode("Group", {
       authScopes: { scope: "READ_LINES" },
       query: { orderBy: [{ phoneNumber: "asc" }, { id: "asc" }] },
       totalCount: true,
+      defaultSize: 50,
+      maxSize: PAGE_LIMIT,
     }),
   }),
 });
@@ -37,7 +43,7 @@ builder.queryField("groups", (t) =>
       cursor: "accountId_name",
       authScopes: { scope: "READ_LINES" },
       defaultSize: 50,
-      maxSize: 200,
+      maxSize: PAGE_LIMIT,
       resolve: (query, _root, _args, ctx) =>
         ctx.db.group.findMany({ ...query, where: visibleGroups(ctx), orderBy: { name: "asc" } }),
       totalCount: (_root, _args, ctx) => ctx.db.group.count({ where: visibleGroups(ctx) }),

@@ -1,15 +1,19 @@
 // Line (回線): the type, `lines` (keyset-paginated, filtered) and `line`.
 
 import { GraphQLError } from "graphql";
-import { lineScope } from "../domain/auth/actor.ts";
+import { canRefreshLines, hasScope, lineScope } from "../domain/auth/actor.ts";
 import { realtimeMessages } from "../domain/messages.ts";
+import { OUT_OF_SERVICE_DEVICE_KIND } from "../domain/rules/selection.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
 import { endingWith, OVERFLOW, type Subscription } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
+import { PAGE_LIMIT } from "./connection-args.ts";
 import { GroupRef } from "./group.ts";
 import { rawId } from "./ids.ts";
+import { nodeAccess } from "./node-access.ts";
+import { type UserError, UserErrorRef } from "./user-error.ts";
 
 export const DeviceKindEnum = builder.enumType(DeviceKind, { name: "DeviceKind" });
 export const ContractStatusEnum = builder.enumType(ContractStatus, { name: "ContractStatus" });
@@ -25,6 +29,8 @@ export const LineRef = builder.prismaNode("Line", {
   nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) => ({ id, AND: [visibleLines(ctx)] }) as Prisma.LineWhereUniqueInput,
+  // As `lines` and `line`: READ_LINES (the row scope is findUnique's).
+  extensions: nodeAccess((actor) => hasScope(actor, "READ_LINES")),
   fields: (t) => ({
     phoneNumber: t.exposeString("phoneNumber"),
     name: t.exposeString("name", { description: "氏名" }),
@@ -65,15 +71,28 @@ const LineFilter = builder.inputType("LineFilter", {
     }),
     lastAppDownloadMailTo: t.field({ type: "DateTime", description: "依頼メール送信日時 to (inclusive)" }),
     appDownloadMailNeverSent: t.boolean({ description: "Only lines that never got the app-download mail." }),
+    outOfService: t.boolean({
+      description:
+        "true: only lines out of service for this product (3G, サービス対象外), which no selection may hold (R16); false: only the others.",
+    }),
   }),
 });
 
 type LineFilterShape = typeof LineFilter.$inferInput;
 
+/** The longest search a line filter runs. */
+export const MAX_SEARCH_LENGTH = 100;
+
 export function lineFilterWhere(filter: LineFilterShape | null | undefined): Prisma.LineWhereInput[] {
   if (!filter) return [];
   const where: Prisma.LineWhereInput[] = [];
   const search = filter.search?.trim();
+  if (search && search.length > MAX_SEARCH_LENGTH) {
+    // Every character costs each ILIKE over every visible line (200,000 took 7 s).
+    throw new GraphQLError(`LineFilter.search holds at most ${MAX_SEARCH_LENGTH} characters.`, {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
   if (search) {
     const or: Prisma.LineWhereInput[] = [
       { name: { contains: search, mode: "insensitive" } },
@@ -96,6 +115,11 @@ export function lineFilterWhere(filter: LineFilterShape | null | undefined): Pri
   if (filter.lastAppDownloadMailTo)
     where.push({ lastAppDownloadMailAt: { lte: filter.lastAppDownloadMailTo } });
   if (filter.appDownloadMailNeverSent) where.push({ lastAppDownloadMailAt: null });
+  if (filter.outOfService != null) {
+    where.push({
+      deviceKind: filter.outOfService ? OUT_OF_SERVICE_DEVICE_KIND : { not: OUT_OF_SERVICE_DEVICE_KIND },
+    });
+  }
   return where;
 }
 
@@ -117,7 +141,7 @@ builder.queryField("lines", (t) =>
       description:
         "Lines the caller may see, by phone number. Keyset-paginated: deep pages cost what the first does.",
       defaultSize: 50,
-      maxSize: 200,
+      maxSize: PAGE_LIMIT,
       args: { filter: t.arg({ type: LineFilter }) },
       resolve: (query, _root, args, ctx) => {
         // Keyset paging by hand: given Prisma's `cursor`, the generated SQL
@@ -168,21 +192,36 @@ builder.queryField("line", (t) =>
 );
 
 const RefreshLinesPayload = builder
-  .objectRef<{ added: number; updated: number }>("RefreshLinesPayload")
+  .objectRef<{ added: number; updated: number; userErrors: UserError[] }>("RefreshLinesPayload")
   .implement({
     fields: (t) => ({
-      added: t.exposeInt("added", { description: "Lines newly listed (e.g. contracted today, R8)." }),
-      updated: t.exposeInt("updated", { description: "Listed lines whose contract facts changed." }),
+      added: t.exposeInt("added", {
+        description: "Lines newly listed (e.g. contracted today, R8); 0 when refused.",
+      }),
+      updated: t.exposeInt("updated", {
+        description: "Listed lines whose contract facts changed; 0 when refused.",
+      }),
+      userErrors: t.field({
+        type: [UserErrorRef],
+        description:
+          "Why nothing was refreshed, e.g. CARRIER_UNAVAILABLE when the carrier's roster cannot be read.",
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 
 builder.mutationField("refreshLines", (t) =>
   t.field({
     type: RefreshLinesPayload,
-    authScopes: { scope: "CHANGE_PERMISSIONS" },
-    description: "手動更新: lists the lines the carrier added today (R8) and refreshes contract facts.",
-    resolve: (_root, _args, ctx) =>
-      refreshLines(ctx.db, ctx.clock, ctx.carrier, actorOf(ctx), { ip: ctx.ip }),
+    authScopes: (_root, _args, ctx) => ctx.actor !== null && canRefreshLines(ctx.actor),
+    description:
+      "手動更新: lists the lines the carrier added today (R8) and refreshes contract facts, for the whole account. MAIN and SUB administrators and API tokens with CHANGE_PERMISSIONS; a GROUP administrator (who sees only their groups) is refused with FORBIDDEN.",
+    resolve: async (_root, _args, ctx) => {
+      const refreshed = await refreshLines(ctx.db, ctx.clock, ctx.carrier, actorOf(ctx), { ip: ctx.ip });
+      return refreshed.ok
+        ? { ...refreshed.result, userErrors: [] }
+        : { added: 0, updated: 0, userErrors: refreshed.errors };
+    },
   }),
 );
 

@@ -9,7 +9,9 @@ import {
   resendMail,
   type Skipped,
 } from "../services/mail-requests.ts";
-import { actorOf, builder, type Context } from "./builder.ts";
+import { actorOf, builder } from "./builder.ts";
+import { PAGE_LIMIT } from "./connection-args.ts";
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
 import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { toUserErrors } from "./permission-change.ts";
@@ -39,13 +41,17 @@ const MailPayloadRef = builder.objectRef<MailPayload>("MailRequestPayload").impl
       nullable: true,
       resolve: payloadReceipt,
     }),
-    replayed: t.boolean({ resolve: (p) => p.replayed }),
+    replayed: t.boolean({
+      description:
+        "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
+      resolve: (p) => p.replayed,
+    }),
     skipped: t.field({ type: [SkippedRef], resolve: (p) => p.skipped }),
     userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
   }),
 });
 
-function toPayload(result: MailRequestResult, ctx: Context): MailPayload {
+function toPayload(result: MailRequestResult): MailPayload {
   if (!result.ok) {
     return {
       receiptId: null,
@@ -54,14 +60,13 @@ function toPayload(result: MailRequestResult, ctx: Context): MailPayload {
       userErrors: toUserErrors(result.errors),
     };
   }
-  ctx.kickWorker();
   return { receiptId: result.receiptId, replayed: result.replayed, skipped: result.skipped, userErrors: [] };
 }
 
 const SendMailInput = builder.inputType("SendMailInput", {
   fields: (t) => ({
     lineIds: t.idList({ required: true }),
-    idempotencyKey: t.string(),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 
@@ -84,12 +89,15 @@ function sendField(name: string, kind: ReceiptMailKind, description: string) {
           await requestMail(
             ctx.db,
             ctx.clock,
+            ctx.events,
             actorOf(ctx),
             kind,
-            { lineIds: input.lineIds.map((id) => rawId(id, "Line")), idempotencyKey: input.idempotencyKey },
+            {
+              lineIds: input.lineIds.map((id) => rawId(id, "Line")),
+              idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+            },
             { ip: ctx.ip },
           ),
-          ctx,
         ),
     }),
   );
@@ -107,6 +115,7 @@ function resendField(name: string, kind: ReceiptMailKind, description: string) {
           await resendMail(
             ctx.db,
             ctx.clock,
+            ctx.events,
             actorOf(ctx),
             kind,
             {
@@ -115,7 +124,6 @@ function resendField(name: string, kind: ReceiptMailKind, description: string) {
             },
             { ip: ctx.ip },
           ),
-          ctx,
         ),
     }),
   );
@@ -124,12 +132,12 @@ function resendField(name: string, kind: ReceiptMailKind, description: string) {
 sendField(
   "sendAppDownloadMail",
   "APP_DOWNLOAD_MAIL",
-  "R9: up to 200 lines; smartphones and iPhones get the あんしんバックアップ URL, Windows 10 Mobile the 連絡先コピー URL; 4G feature phones and preinstalled apps are skipped.",
+  "R9: up to 200 lines; smartphones and iPhones get the あんしんバックアップ URL, Windows 10 Mobile the 連絡先コピー URL; 4G feature phones and preinstalled apps are skipped. A selection holding a 3G line is refused (R16).",
 );
 sendField(
   "sendPasswordNotice",
   "PASSWORD_NOTICE_MAIL",
-  "R10: My SoftBank password notice mail to up to 200 lines; Windows 10 Mobile is skipped.",
+  "R10: My SoftBank password notice mail to up to 200 lines; Windows 10 Mobile is skipped. A selection holding a 3G line is refused (R16).",
 );
 resendField(
   "resendAppDownloadMail",
@@ -219,7 +227,7 @@ builder.queryField("mailMessages", (t) =>
       authScopes: { scope: "READ_PASSWORDS" },
       description: "Mail sent or captured in the outbox, newest first (MAIN/SUB).",
       defaultSize: 50,
-      maxSize: 200,
+      maxSize: PAGE_LIMIT,
       resolve: (query, _root, _args, ctx) =>
         ctx.db.mailMessage.findMany({
           ...query,

@@ -1,15 +1,23 @@
 // 利用可否設定: previewPermissionChange (確認) and submitPermissionChange (決定).
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { authErrorMessages } from "../domain/messages.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
 import {
   type ChangeError,
+  type ExpandedGroup,
   previewPermissionChange,
   type PermissionChangeInput as ServiceInput,
   submitPermissionChange,
   type Target,
   type Warning,
 } from "../services/permission-change.ts";
+import {
+  checkPreviewToken,
+  encodePreviewToken,
+  MAX_PREVIEW_TOKEN_LENGTH,
+} from "../services/preview-token.ts";
 import { actorOf, builder } from "./builder.ts";
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
 import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { payloadReceipt, ReceiptRef } from "./receipt.ts";
@@ -20,7 +28,10 @@ const LineTargetInput = builder.inputType("LineTargetInput", {
     lineId: t.id({ required: true }),
     backup: t.boolean({ required: true, description: "バックアップ機能 (save and restore together, R2)" }),
     phonebookMigration: t.boolean({ required: true, description: "電話帳移行機能" }),
-    version: t.int({ description: "The line's version as shown at 確認; a changed line is refused (R5)." }),
+    version: t.int({
+      description:
+        "The line's version as shown at 確認 (PermissionChangeTarget.version); a changed line is refused with CONFLICT (R5, R18).",
+    }),
   }),
 });
 
@@ -36,16 +47,33 @@ const PermissionChangeInput = builder.inputType("PermissionChangeInput", {
   fields: (t) => ({
     lines: t.field({ type: [LineTargetInput], description: "Lines with their own target pair (R6)." }),
     groups: t.field({ type: [GroupTargetInput], description: "Groups: one pair for all members (R6)." }),
-    idempotencyKey: t.string({ description: "A retry with the same key returns the original receipt." }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
+    previewToken: t.string({
+      description: `The previewToken of the 確認 this input was confirmed with (R18; at most ${MAX_PREVIEW_TOKEN_LENGTH} characters). Every expanded line must still have the version, and every group the members, that the preview saw, or the request is refused with CONFLICT; unlike lines' own versions it also covers group members. It must describe this input (the same lines and groups with the same pairs), or PREVIEW_TOKEN_MISMATCH; INVALID_PREVIEW_TOKEN when it does not decode.`,
+    }),
   }),
 });
 
-function toServiceInput(input: typeof PermissionChangeInput.$inferInput): ServiceInput {
-  return {
+/** The input as the service takes it, or the user error of a preview token that does not fit it (R18). */
+function toServiceInput(
+  input: typeof PermissionChangeInput.$inferInput,
+): { ok: true; input: ServiceInput } | { ok: false; userErrors: UserError[] } {
+  const serviceInput: ServiceInput = {
     lines: input.lines?.map((l) => ({ ...l, lineId: rawId(l.lineId, "Line") })),
     groups: input.groups?.map((g) => ({ ...g, groupId: rawId(g.groupId, "Group") })),
-    idempotencyKey: input.idempotencyKey,
+    idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
   };
+  if (input.previewToken == null) return { ok: true, input: serviceInput };
+  const check = checkPreviewToken(input.previewToken, serviceInput);
+  if (!check.ok) {
+    return {
+      ok: false,
+      userErrors: [
+        { code: check.code, message: authErrorMessages.INVALID_INPUT, field: "previewToken", lineIds: [] },
+      ],
+    };
+  }
+  return { ok: true, input: { ...serviceInput, seenAtPreview: check.seen } };
 }
 
 export function toUserErrors(errors: ChangeError[]): UserError[] {
@@ -71,6 +99,10 @@ const TargetRef = builder.objectRef<Target>("PermissionChangeTarget").implement(
     line: t.field({ type: LineRef, resolve: (target) => target.line as Line }),
     backup: t.boolean({ resolve: (target) => target.backup }),
     phonebookMigration: t.boolean({ resolve: (target) => target.phonebookMigration }),
+    version: t.int({
+      description: "The line's version this preview saw; send it back as LineTargetInput.version (R18).",
+      resolve: (target) => target.line.version,
+    }),
     sharedPhonebookWarning: t.boolean({
       description: "Migration allowed on a line that uses 共有電話帳 (R14).",
       resolve: (target) => target.phonebookMigration && target.line.sharedPhonebook,
@@ -80,6 +112,7 @@ const TargetRef = builder.objectRef<Target>("PermissionChangeTarget").implement(
 
 interface Preview {
   targets: Target[];
+  groups: ExpandedGroup[];
   warnings: Warning[];
   userErrors: UserError[];
 }
@@ -92,6 +125,24 @@ const PreviewRef = builder.objectRef<Preview>("PermissionChangePreview").impleme
       resolve: (p) => p.targets,
     }),
     totalCount: t.int({ resolve: (p) => p.targets.length }),
+    previewToken: t.string({
+      nullable: true,
+      description:
+        "What this preview saw (each expanded line's version, each group's members), to pass as PermissionChangeInput.previewToken at 決定 (R18). Opaque; null when the preview has userErrors.",
+      resolve: (p) =>
+        p.userErrors.length > 0
+          ? null
+          : encodePreviewToken({
+              groups: p.groups,
+              lines: p.targets.map((t) => ({
+                lineId: t.line.id,
+                version: t.line.version,
+                backup: t.backup,
+                phonebookMigration: t.phonebookMigration,
+                chosen: t.source === "line",
+              })),
+            }),
+    }),
     warnings: t.field({ type: [WarningRef], resolve: (p) => p.warnings }),
     userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
   }),
@@ -101,12 +152,17 @@ builder.mutationField("previewPermissionChange", (t) =>
   t.field({
     type: PreviewRef,
     authScopes: { scope: "CHANGE_PERMISSIONS" },
-    description: "確認: expands groups, checks R3 and R5, lists R14 warnings. Writes nothing.",
+    description:
+      "確認: expands groups, checks R3, R5 and R16, lists R14 warnings, returns the versions it saw and a previewToken (R18). Writes nothing.",
     args: { input: t.arg({ type: PermissionChangeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const preview = await previewPermissionChange(ctx.db, actorOf(ctx), toServiceInput(input));
+      const serviceInput = toServiceInput(input);
+      if (!serviceInput.ok)
+        return { targets: [], groups: [], warnings: [], userErrors: serviceInput.userErrors };
+      const preview = await previewPermissionChange(ctx.db, actorOf(ctx), serviceInput.input);
       return {
         targets: preview.targets,
+        groups: preview.groups,
         warnings: preview.warnings,
         userErrors: toUserErrors(preview.errors),
       };
@@ -128,7 +184,8 @@ const SubmitPayloadRef = builder.objectRef<SubmitPayload>("SubmitPermissionChang
       resolve: payloadReceipt,
     }),
     replayed: t.boolean({
-      description: "True when the idempotencyKey matched an earlier request and its receipt is returned.",
+      description:
+        "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
       resolve: (p) => p.replayed,
     }),
     userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
@@ -140,24 +197,21 @@ builder.mutationField("submitPermissionChange", (t) =>
     type: SubmitPayloadRef,
     authScopes: { scope: "CHANGE_PERMISSIONS" },
     description:
-      "決定: accepts the change (R3, R4, R5, R6) as one receipt; the carrier applies each line later (R7). A refused request writes nothing.",
+      "決定: accepts the change (R3, R4, R5, R6, R16, R18) as one receipt; the carrier applies each line later (R7). A refused request writes nothing.",
     args: { input: t.arg({ type: PermissionChangeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
+      const serviceInput = toServiceInput(input);
+      if (!serviceInput.ok) return { receiptId: null, replayed: false, userErrors: serviceInput.userErrors };
       const result = await submitPermissionChange(
         ctx.db,
         ctx.clock,
+        ctx.events,
         actorOf(ctx),
         ctx.settings,
-        toServiceInput(input),
+        serviceInput.input,
         { ip: ctx.ip },
       );
       if (!result.ok) return { receiptId: null, replayed: false, userErrors: toUserErrors(result.errors) };
-      if (result.accepted) {
-        const { event, accountId, lineIds } = result.accepted;
-        ctx.realtime.pubsub.publish("receipt:event", event.receiptId, event);
-        ctx.realtime.pubsub.publish("lines:changed", accountId, { lineIds });
-      }
-      ctx.kickWorker();
       return { receiptId: result.receiptId, replayed: result.replayed, userErrors: [] };
     },
   }),

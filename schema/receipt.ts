@@ -1,9 +1,11 @@
 // Receipt (受付) and ReceiptItem: the types, `receipts` and `receipt`.
-import { receiptScope } from "../domain/auth/actor.ts";
+import { hasScope, receiptScope } from "../domain/auth/actor.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ReceiptItemStatus, ReceiptKind, ReceiptStatus } from "../prisma/generated/client/enums.ts";
 import type { Progress } from "../services/progress.ts";
 import { builder, type Context } from "./builder.ts";
+import { PAGE_LIMIT } from "./connection-args.ts";
+import { nodeAccess } from "./node-access.ts";
 import { AdministratorRef } from "./viewer.ts";
 
 export const ReceiptKindEnum = builder.enumType(ReceiptKind, { name: "ReceiptKind" });
@@ -41,6 +43,8 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
   nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) => ({ id, AND: [visibleReceipts(ctx)] }) as Prisma.ReceiptWhereUniqueInput,
+  // As `receipts` and `receipt`: READ_RECEIPTS (the row scope is findUnique's).
+  extensions: nodeAccess((actor) => hasScope(actor, "READ_RECEIPTS")),
   fields: (t) => ({
     number: t.exposeString("number", { description: "受付番号: JST YYYYMMDD + 8-digit daily sequence." }),
     kind: t.expose("kind", { type: ReceiptKindEnum }),
@@ -73,7 +77,7 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
       query: { orderBy: { position: "asc" } },
       totalCount: true,
       defaultSize: 50,
-      maxSize: 200,
+      maxSize: PAGE_LIMIT,
     }),
   }),
 });
@@ -84,6 +88,8 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
   id: { field: "id" },
   findUnique: (id, ctx) =>
     ({ id, receipt: { is: visibleReceipts(ctx) } }) as Prisma.ReceiptItemWhereUniqueInput,
+  // As `receipt(number) { items }`: READ_RECEIPTS and a receipt the caller sees.
+  extensions: nodeAccess((actor) => hasScope(actor, "READ_RECEIPTS")),
   fields: (t) => ({
     line: t.relation("line", { nullable: true, description: "The line now (null if no longer visible)." }),
     phoneNumber: t.exposeString("phoneNumber", { description: "At acceptance." }),
@@ -138,7 +144,7 @@ builder.queryField("receipts", (t) =>
       authScopes: { scope: "READ_RECEIPTS" },
       description: "Receipts the caller may see, newest first (a GROUP administrator sees their own).",
       defaultSize: 20,
-      maxSize: 100,
+      maxSize: PAGE_LIMIT,
       args: { filter: t.arg({ type: ReceiptFilter }) },
       resolve: (query, _root, args, ctx) =>
         ctx.db.receipt.findMany({

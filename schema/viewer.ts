@@ -6,6 +6,7 @@ import { AdminRole, ApiScope } from "../prisma/generated/client/enums.ts";
 import { login, logout } from "../services/auth.ts";
 import { actorOf, builder, NO_ACCOUNT } from "./builder.ts";
 import { GroupRef } from "./group.ts";
+import { nodeAccess } from "./node-access.ts";
 import { UserErrorRef } from "./user-error.ts";
 
 export const AdminRoleEnum = builder.enumType(AdminRole, { name: "AdminRole" });
@@ -24,6 +25,13 @@ export const AdministratorRef = builder.prismaNode("Administrator", {
   nullable: true,
   id: { field: "id" },
   findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
+  // No root field lists administrators; `viewer { administrator }` shows one's
+  // own record. MAIN and SUB administer the whole account and see every
+  // administrator of it; a GROUP administrator sees only themselves, an API
+  // token none (its viewer has no administrator).
+  extensions: nodeAccess(
+    (actor, id) => actor.kind === "admin" && (actor.role !== "GROUP" || actor.adminId === id),
+  ),
   fields: (t) => ({
     loginId: t.exposeString("loginId"),
     name: t.exposeString("name"),

@@ -12,10 +12,13 @@ import { type Clock, createClock } from "../domain/clock.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
+import { usePagingArguments } from "../schema/connection-args.ts";
 import { schema } from "../schema/index.ts";
-import { authenticate, createActorCache } from "../services/auth.ts";
+import { maskError, useInputHygiene } from "../schema/input-hygiene.ts";
+import { authenticate, authenticateCredential, createActorCache, credentialKey } from "../services/auth.ts";
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
+import { publishingEvents } from "../services/events.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
@@ -114,32 +117,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const realtime = realtimeHub.pubsub;
   const actors = createActorCache({
     ttlMs: config.actorCacheMs,
-    announce: (revoked) => realtime.publish("auth:revoked", "all", revoked),
+    announce: (revoked) => {
+      // This instance's sockets end their streams now, whether or not the hub
+      // (Redis) carries the news back; the other instances hear it below.
+      ws.endCredential(credentialKey(revoked));
+      realtime.publish("auth:revoked", "all", revoked);
+    },
   });
-  // Revocations announced by any instance (this one included, harmlessly).
+  // Listening from the start; read once the WebSocket server exists (below).
   const revocations = realtimeHub.subscribe("auth:revoked", "all");
-  void (async () => {
-    for await (const revoked of revocations) {
-      if (revoked === OVERFLOW) actors.clear();
-      else actors.forget(revoked, { announce: false });
-    }
-  })();
   const mailer = createMailer(config.smtpUrl);
+  // Services and the worker tell what they committed here; a newly accepted
+  // receipt also sends this process's worker looking for its items at once.
+  const events = publishingEvents(realtime, () => worker?.kick());
   const worker =
     (options.startWorker ?? config.runWorker)
       ? startWorker({
           db,
           carrier,
           mail: createMailDelivery(db, mailer, carrier),
-          onEvent: (event) => realtime.publish("receipt:event", event.receiptId, event),
-          onLinesChanged: (accountId, lineIds) => realtime.publish("lines:changed", accountId, { lineIds }),
+          events,
           logger,
           concurrency: config.workerConcurrency,
           leaseMs: config.workerLeaseMs,
           now: () => clock.now(),
         })
       : null;
-  const kickWorker = () => worker?.kick();
   // The automatic daily roster sync (R8): checked at start and every hour; it
   // runs once per JST day and account, whichever process gets there first.
   const dailySync = async () => {
@@ -166,8 +169,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // behind a firewall. The page (~9 MB, all assets inline) is built once.
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
     // Unexpected errors reach clients as "Unexpected error." (masked); expected
-    // ones carry extensions.code.
-    maskedErrors: true,
+    // ones carry extensions.code; bad input (and what Pothos refuses as such) BAD_USER_INPUT.
+    maskedErrors: { maskError },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),
@@ -179,6 +182,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       // custom header), so another site cannot make a logged-in browser act.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       ...new EnvelopArmor(armorLimits).protect().plugins,
+      // Before anything runs: bad first/last/after/before are BAD_USER_INPUT.
+      usePagingArguments(),
+      // Before anything runs: NUL characters and foreign cursors are BAD_USER_INPUT.
+      useInputHygiene(),
       useSharedSubscriptionResults(),
     ],
     context: async ({ request, req, connectionParams }) => {
@@ -195,7 +202,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         carrier,
         realtime: realtimeHub,
         sharedReads,
-        kickWorker,
+        events,
       };
     },
   });
@@ -219,10 +226,33 @@ export async function buildApp(options: AppOptions): Promise<App> {
     GRAPHQL_PATH,
     async (params) => {
       const header = connectionParamsAuthorization(params);
-      return header === null || (await authenticate(db, clock, header, actors)) !== null;
+      if (header === null) return null;
+      const credential = await authenticateCredential(db, clock, header, actors);
+      // Credentials that do not authenticate are refused (4403), not taken for none.
+      return credential ? { key: credentialKey(credential.actor), expiresAt: credential.expiresAt } : false;
     },
-    { keepAliveMs: config.wsKeepAliveMs, maxBufferedBytes: config.wsMaxBufferedBytes, logger },
+    {
+      keepAliveMs: config.wsKeepAliveMs,
+      maxBufferedBytes: config.wsMaxBufferedBytes,
+      logger,
+      now: () => clock.now(),
+    },
   );
+  // Revocations announced by any instance (this one's own come back, harmlessly):
+  // cached actors are forgotten and sockets holding the credential end their
+  // streams, within the hub's delivery time (Redis: milliseconds).
+  void (async () => {
+    for await (const revoked of revocations) {
+      if (revoked === OVERFLOW) {
+        // Some revocations were missed: trust nothing cached, check every socket.
+        actors.clear();
+        void ws.recheckCredentials();
+      } else {
+        actors.forget(revoked, { announce: false });
+        ws.endCredential(credentialKey(revoked));
+      }
+    }
+  })();
 
   async function health(_req: IncomingMessage, res: ServerResponse) {
     let ok = true;

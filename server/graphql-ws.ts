@@ -1,12 +1,28 @@
 // graphql-ws (graphql-transport-ws) on the same HTTP server and path as HTTP
 // GraphQL. Every operation goes through yoga.getEnveloped, so WebSocket and
 // HTTP share one plugin chain: context, limits, auth and error masking.
+//
+// A socket authenticates once, with connection_init; its subscriptions then
+// run for as long as the client wants. They must not outlive the session or
+// API token that opened them: when it is revoked (logout, revokeApiToken, on
+// any instance) or expires, each of the socket's streams ends with an `error`
+// message (extensions.code UNAUTHENTICATED) and the socket starts no new
+// operation; it stays open, so the client learns per operation and opens a
+// new socket with new credentials.
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import { type ExecutionArgs, GraphQLError } from "graphql";
-import { CloseCode, handleProtocols, makeServer, type Server as ProtocolServer } from "graphql-ws";
+import {
+  CloseCode,
+  handleProtocols,
+  makeServer,
+  type Context as ProtocolContext,
+  type Server as ProtocolServer,
+} from "graphql-ws";
 import type { YogaServerInstance } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import { type WebSocket, WebSocketServer } from "ws";
+import { authErrorMessages } from "../domain/messages.ts";
 import type { Logger } from "./logger.ts";
 
 interface Extra {
@@ -18,6 +34,129 @@ interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
 }
+
+/** The session or API token a socket's connection_init carried. */
+export interface ConnectionCredential {
+  /** Names it (services/auth.ts credentialKey); `endCredential(key)` ends it. */
+  key: string;
+  /** When it expires (null: never); the socket's streams end then. */
+  expiresAt: Date | null;
+}
+
+/** What we keep per socket, beside graphql-ws's own state. */
+interface Connection {
+  /** graphql-ws's state of this socket (its live operations), from connection_init on. */
+  protocol: ProtocolContext<Record<string, unknown> | undefined, Extra> | null;
+  /** The credential's key, while the socket holds one that has not ended. */
+  credential: string | null;
+  /** The credential ended: its streams were ended and no new operation starts. */
+  ended: boolean;
+  closed: boolean;
+  /** Subscription streams running on this socket. */
+  streams: Set<EndableStream<unknown>>;
+}
+
+/** Why a stream ended, or an operation was refused, after the socket's credential ended. */
+function credentialEnded(): GraphQLError {
+  return new GraphQLError(authErrorMessages.UNAUTHENTICATED, { extensions: { code: "UNAUTHENTICATED" } });
+}
+
+interface EndableStream<T> extends AsyncGenerator<T, void, unknown> {
+  /** Ends the stream from the server's side: its pending (or next) read fails with `error`. */
+  end(error: unknown): void;
+}
+
+/**
+ * A subscription's stream as graphql-ws reads it. graphql-ws sends whatever a
+ * stream yields, even after the operation has gone (`for await ... emit.next`
+ * in its server): after a client's `complete`, the event a resolver was still
+ * reading (a database read, 500 ms later) went out as a `next` for an id the
+ * client had finished. Here return() makes the stream done at once, also for
+ * a read already waiting, and whatever that read brings is dropped. end()
+ * ends it from the server's side: the read fails with the error, which
+ * graphql-ws sends as the operation's `error` message, and nothing follows.
+ */
+function endableStream<T>(source: AsyncIterator<T>, onFinish: () => void): EndableStream<T> {
+  let state: "live" | "failing" | "done" = "live";
+  let failure: unknown;
+  let waiting: { resolve(step: IteratorResult<T, void>): void; reject(error: unknown): void } | undefined;
+  const done: IteratorReturnResult<void> = { done: true, value: undefined };
+  const finish = () => {
+    if (state === "live") state = "done";
+    onFinish();
+  };
+  const stream: EndableStream<T> = {
+    next() {
+      if (state === "failing") {
+        state = "done";
+        return Promise.reject(failure);
+      }
+      if (state === "done") return Promise.resolve(done);
+      return new Promise((resolve, reject) => {
+        const read = { resolve, reject };
+        waiting = read;
+        let step: Promise<IteratorResult<T>>;
+        try {
+          step = source.next();
+        } catch (error) {
+          step = Promise.reject(error);
+        }
+        step.then(
+          (result) => {
+            if (waiting !== read) return; // returned or ended meanwhile: dropped
+            waiting = undefined;
+            if (result.done) finish();
+            resolve(result);
+          },
+          (error: unknown) => {
+            if (waiting !== read) return;
+            waiting = undefined;
+            finish();
+            reject(error);
+          },
+        );
+      });
+    },
+    async return() {
+      if (state !== "done") {
+        state = "done";
+        waiting?.resolve(done);
+        waiting = undefined;
+        onFinish();
+      }
+      await source.return?.();
+      return done;
+    },
+    async throw(error: unknown) {
+      await stream.return();
+      throw error;
+    },
+    end(error) {
+      if (state !== "live") return;
+      if (waiting) {
+        state = "done";
+        waiting.reject(error);
+        waiting = undefined;
+      } else {
+        state = "failing";
+        failure = error;
+      }
+      onFinish();
+      // The source stops listening now; its own end is of no interest to anyone.
+      Promise.resolve(source.return?.()).catch(() => {});
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+
+/** setTimeout's longest delay (about 24.8 days); longer expiries are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Holds a socket's writes until the event loop turns, so the events a watcher
@@ -41,18 +180,112 @@ export function attachGraphqlWs(
   // biome-ignore lint/suspicious/noExplicitAny: yoga's context generics are not needed here
   yoga: YogaServerInstance<any, any>,
   path: string,
-  /** Decides at connection time whether credentials in connectionParams are acceptable. */
-  acceptConnection: (connectionParams: Record<string, unknown> | undefined) => Promise<boolean>,
-  options: { keepAliveMs?: number; maxBufferedBytes?: number; logger?: Logger } = {},
+  /**
+   * Decides at connection time about the credentials in connectionParams:
+   * false refuses them (4403), null means there are none (public operations
+   * only), a credential is held by the socket until it ends.
+   */
+  acceptConnection: (
+    connectionParams: Record<string, unknown> | undefined,
+  ) => Promise<ConnectionCredential | null | false>,
+  options: {
+    keepAliveMs?: number;
+    maxBufferedBytes?: number;
+    logger?: Logger;
+    /** The clock credentials' expiries are read on (the server clock). */
+    now?: () => Date;
+  } = {},
 ) {
   const wss = new WebSocketServer({ server, path });
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const now = options.now ?? (() => new Date());
+
+  // Sockets by the credential they hold: a revocation or an expiry ends every
+  // stream of every socket holding it. Ended credentials are remembered for a
+  // while, so a socket that authenticated just before one ended and registers
+  // just after is refused too.
+  const connections = new WeakMap<WebSocket, Connection>();
+  const holders = new Map<string, { connections: Set<Connection>; timer?: NodeJS.Timeout }>();
+  const endedCredentials = new LRUCache<string, true>({ max: 10_000 });
+  const connectionOf = (socket: WebSocket) => connections.get(socket) as Connection;
+
+  function hold(connection: Connection, credential: ConnectionCredential): boolean {
+    const { key, expiresAt } = credential;
+    if (connection.closed || endedCredentials.has(key)) return false;
+    if (expiresAt && expiresAt.getTime() <= now().getTime()) return false;
+    let holder = holders.get(key);
+    const first = !holder;
+    if (!holder) {
+      holder = { connections: new Set() };
+      holders.set(key, holder);
+    }
+    holder.connections.add(connection);
+    connection.credential = key;
+    // Armed once the socket is held: should it expire right now, it is ended like the others.
+    if (first && expiresAt) expireAt(key, holder, expiresAt);
+    return true;
+  }
+
+  // One timer per credential, not per socket or per event: no database read
+  // and no clock reading per delivered event.
+  function expireAt(key: string, holder: { timer?: NodeJS.Timeout }, expiresAt: Date) {
+    const left = expiresAt.getTime() - now().getTime();
+    if (left <= 0) {
+      endCredential(key, "expired");
+      return;
+    }
+    holder.timer = setTimeout(() => expireAt(key, holder, expiresAt), Math.min(left, MAX_TIMER_MS));
+    holder.timer.unref();
+  }
+
+  function release(connection: Connection) {
+    const key = connection.credential;
+    connection.credential = null;
+    const holder = key === null ? undefined : holders.get(key);
+    if (!key || !holder) return;
+    holder.connections.delete(connection);
+    if (holder.connections.size > 0) return;
+    clearTimeout(holder.timer);
+    holders.delete(key);
+  }
+
+  /** Ends every stream of every socket holding the credential; they start nothing new. */
+  function endCredential(key: string, why: "revoked" | "expired" = "revoked"): number {
+    endedCredentials.set(key, true);
+    const holder = holders.get(key);
+    if (!holder) return 0;
+    holders.delete(key);
+    clearTimeout(holder.timer);
+    for (const connection of holder.connections) {
+      connection.ended = true;
+      connection.credential = null;
+      for (const stream of connection.streams) stream.end(credentialEnded());
+      connection.streams.clear();
+    }
+    options.logger?.info(
+      { sockets: holder.connections.size, why },
+      "ended the subscriptions of WebSockets whose session or API token ended",
+    );
+    return holder.connections.size;
+  }
 
   // Keep-alive: every interval each socket gets a WebSocket ping; one that has
   // not answered the previous ping with a pong is dead (a vanished network,
   // a suspended laptop) and is terminated, freeing its subscriptions.
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on("connection", (socket) => {
+    const connection: Connection = {
+      protocol: null,
+      credential: null,
+      ended: false,
+      closed: false,
+      streams: new Set(),
+    };
+    connections.set(socket, connection);
+    socket.once("close", () => {
+      connection.closed = true;
+      release(connection);
+    });
     alive.set(socket, true);
     socket.on("pong", () => alive.set(socket, true));
     // Any frame from the client proves it is there, not only a pong.
@@ -78,7 +311,13 @@ export function attachGraphqlWs(
     // A connection that presents credentials which do not authenticate is
     // closed with 4403 Forbidden (graphql-transport-ws); one with none may
     // still run public operations.
-    onConnect: (ctx) => acceptConnection(ctx.connectionParams),
+    onConnect: async (ctx) => {
+      const connection = connectionOf(ctx.extra.socket);
+      connection.protocol = ctx;
+      const credential = await acceptConnection(ctx.connectionParams);
+      if (credential === false) return false;
+      return credential === null || hold(connection, credential);
+    },
     // The protocol's default of 3 s is tight for a busy 2-core machine; a
     // client that never initialises is still closed (4408).
     connectionInitWaitTimeout: 10_000,
@@ -103,7 +342,20 @@ export function attachGraphqlWs(
     },
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+    // A stream is handed to graphql-ws wrapped: done at the client's
+    // `complete` (nothing more is sent for it), ended when the socket's
+    // credential ends.
+    onOperation: (ctx, _id, _payload, _args, result) => {
+      if (!isAsyncIterable(result)) return;
+      const connection = connectionOf(ctx.extra.socket);
+      const stream = endableStream(result[Symbol.asyncIterator](), () => connection.streams.delete(stream));
+      if (connection.ended) stream.end(credentialEnded());
+      else connection.streams.add(stream);
+      return stream as AsyncGenerator<never>;
+    },
     onSubscribe: async (ctx, _id, payload) => {
+      // A socket whose credential ended runs nothing more with it.
+      if (connectionOf(ctx.extra.socket).ended) return [credentialEnded()];
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
         ...ctx,
         req: ctx.extra.request,
@@ -132,9 +384,32 @@ export function attachGraphqlWs(
       }
     },
   });
-  const disposable = serveOverWs(wss, protocol);
+  const disposable = serveOverWs(wss, protocol, (socket) => connectionOf(socket).protocol);
   return {
     wss,
+    /**
+     * Ends the streams of every socket holding this session or API token
+     * (services/auth.ts credentialKey), with an UNAUTHENTICATED `error` each;
+     * those sockets start no new operation. Returns how many sockets held it.
+     */
+    endCredential: (key: string) => endCredential(key),
+    /**
+     * Checks every held credential again (revocations may have been missed):
+     * those that no longer authenticate are ended.
+     */
+    async recheckCredentials() {
+      await Promise.all(
+        [...holders].map(async ([key, holder]) => {
+          const [connection] = holder.connections;
+          try {
+            const credential = await acceptConnection(connection?.protocol?.connectionParams);
+            if (!credential || credential.key !== key) endCredential(key);
+          } catch (error) {
+            options.logger?.error({ err: error }, "could not check a WebSocket's credential again");
+          }
+        }),
+      );
+    },
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close() {
       clearInterval(keepAlive);
@@ -154,7 +429,12 @@ export function attachGraphqlWs(
  * what a watcher takes in one go in one write. Keep-alive is attachGraphqlWs'
  * own (the adapter's would ping every socket a second time).
  */
-function serveOverWs(wss: WebSocketServer, protocol: ProtocolServer<Extra>) {
+function serveOverWs(
+  wss: WebSocketServer,
+  protocol: ProtocolServer<Extra>,
+  /** graphql-ws's state of a socket (its live operations), once it has one. */
+  operationsOf: (socket: WebSocket) => { subscriptions: Record<string, unknown> } | null,
+) {
   wss.options.handleProtocols = handleProtocols;
   wss.on("connection", (socket, request) => {
     const fail = () => socket.close(CloseCode.InternalServerError, "Internal server error");
@@ -163,7 +443,14 @@ function serveOverWs(wss: WebSocketServer, protocol: ProtocolServer<Extra>) {
       {
         protocol: socket.protocol,
         send: (data) => {
-          if (socket.readyState === socket.OPEN) socket.send(data);
+          if (socket.readyState !== socket.OPEN) return;
+          // No frame for an operation that is over (completed by the client,
+          // ended by the server): graphql-ws keeps each operation in
+          // `subscriptions` until after its last frame.
+          const id = operationIdOf(data);
+          const operations = id === null ? null : operationsOf(socket);
+          if (operations && !((id as string) in operations.subscriptions)) return;
+          socket.send(data);
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -182,4 +469,21 @@ function serveOverWs(wss: WebSocketServer, protocol: ProtocolServer<Extra>) {
       for (const client of wss.clients) client.close(1001, "Going away");
     },
   };
+}
+
+const ID_FIRST = '{"id":"';
+const AFTER_ID = '","type":"';
+
+/**
+ * The operation a `next`, `error` or `complete` frame belongs to, or null for
+ * other frames. graphql-ws serialises `id` first; inside a JSON string every
+ * quote is escaped, so the first `","type":"` ends the id. Runs per frame in a
+ * fan-out: two string scans, no parse unless the id holds an escape.
+ */
+export function operationIdOf(frame: string): string | null {
+  if (!frame.startsWith(ID_FIRST)) return null;
+  const end = frame.indexOf(AFTER_ID, ID_FIRST.length);
+  if (end < 0) return null;
+  const raw = frame.slice(ID_FIRST.length, end);
+  return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
 }

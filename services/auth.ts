@@ -79,6 +79,22 @@ export async function logout(db: Db, clock: Clock, actor: Actor): Promise<void> 
 /** A session or API token that has been revoked (logout, revokeApiToken). */
 export type Revoked = { sessionId: string } | { tokenId: string };
 
+/** An authenticated actor and when its session or token expires (null: never). */
+export interface Credential {
+  actor: Actor;
+  expiresAt: Date | null;
+}
+
+/**
+ * Names the session or API token behind an actor, or a revoked one, alike:
+ * what holds on to a credential (an open WebSocket) is found by this key
+ * when the credential ends.
+ */
+export function credentialKey(of: Actor | Revoked): string {
+  if ("kind" in of) return of.kind === "admin" ? `session:${of.sessionId}` : `token:${of.tokenId}`;
+  return "sessionId" in of ? `session:${of.sessionId}` : `token:${of.tokenId}`;
+}
+
 /**
  * Actors of recently seen bearer secrets, for a few seconds. Reading the
  * session costs three statements, about as much as the page a request asks
@@ -88,7 +104,7 @@ export type Revoked = { sessionId: string } | { tokenId: string };
  * Unknown secrets are not cached, so guessing cannot fill it.
  */
 export interface ActorCache {
-  get(tokenHash: string, now: Date): Actor | undefined;
+  get(tokenHash: string, now: Date): Credential | undefined;
   set(tokenHash: string, actor: Actor, expiresAt: Date | null): void;
   /** Forgets a revoked session or token; `announce` tells the other instances. */
   forget(revoked: Revoked, options?: { announce?: boolean }): void;
@@ -100,7 +116,7 @@ export function createActorCache(
   options: { ttlMs?: number; max?: number; announce?: (revoked: Revoked) => void } = {},
 ): ActorCache {
   const ttl = options.ttlMs ?? 5_000;
-  const cache = new LRUCache<string, { actor: Actor; expiresAt: Date | null }>({
+  const cache = new LRUCache<string, Credential>({
     max: options.max ?? 10_000,
     // lru-cache reads a ttl of 0 as "never expires"; here 0 means "do not cache".
     ttl: Math.max(ttl, 1),
@@ -114,7 +130,7 @@ export function createActorCache(
         cache.delete(tokenHash);
         return undefined;
       }
-      return hit.actor;
+      return hit;
     },
     set(tokenHash, actor, expiresAt) {
       cache.set(tokenHash, { actor, expiresAt });
@@ -140,23 +156,28 @@ export async function authenticate(
   header: string | null | undefined,
   cache?: ActorCache,
 ): Promise<Actor | null> {
+  return (await authenticateCredential(db, clock, header, cache))?.actor ?? null;
+}
+
+/** As `authenticate`, with the expiry of the session or token (for what outlives a request). */
+export async function authenticateCredential(
+  db: Db,
+  clock: Clock,
+  header: string | null | undefined,
+  cache?: ActorCache,
+): Promise<Credential | null> {
   const secret = bearerSecret(header);
   if (!secret) return null;
   const now = clock.now();
   const tokenHash = hashSecret(secret);
   const cached = cache?.get(tokenHash, now);
   if (cached) return cached;
-  const actor = await lookUpActor(db, now, secret, tokenHash);
-  if (actor) cache?.set(tokenHash, actor.actor, actor.expiresAt);
-  return actor?.actor ?? null;
+  const credential = await lookUpActor(db, now, secret, tokenHash);
+  if (credential) cache?.set(tokenHash, credential.actor, credential.expiresAt);
+  return credential;
 }
 
-async function lookUpActor(
-  db: Db,
-  now: Date,
-  secret: string,
-  tokenHash: string,
-): Promise<{ actor: Actor; expiresAt: Date | null } | null> {
+async function lookUpActor(db: Db, now: Date, secret: string, tokenHash: string): Promise<Credential | null> {
   if (secret.startsWith(SESSION_PREFIX)) {
     const session = await db.adminSession.findUnique({
       where: { tokenHash },

@@ -7,10 +7,18 @@ import { authErrorMessages, mailErrorMessages } from "../domain/messages.ts";
 import { appDownloadMailPlan, type MailPlan, passwordNoticePlan } from "../domain/rules/mail.ts";
 import { selectionErrors } from "../domain/rules/selection.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
-import { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
 import type { Carrier } from "./carrier/port.ts";
+import type { EventsPort } from "./events.ts";
+import {
+  earlierRequest,
+  type KeyedRequest,
+  keyColumns,
+  keyedRequest,
+  keyReused,
+  lostKeyRace,
+} from "./idempotency.ts";
 import type { ChangeError } from "./permission-change.ts";
 import { receiptAdmin } from "./permission-change.ts";
 import { appendEvent, insertReceiptItems, nextReceiptNumber } from "./receipts.ts";
@@ -60,21 +68,23 @@ async function selectLines(db: Db, actor: Actor, lineIds: string[]) {
   return { lines, errors };
 }
 
+/** Writes the receipt, its items and its first event; tells `events` after the commit. */
 async function createMailReceipt(
   db: Db,
   clock: Clock,
+  events: EventsPort,
   actor: Actor,
   kind: MailKind,
   lines: LineWithGroup[],
   options: {
-    idempotencyKey?: string | null;
+    keyed?: KeyedRequest | null;
     parentId?: string;
     resendOf?: Map<string, string>;
     ip?: string | null;
   },
 ): Promise<string> {
   const now = clock.now();
-  return db.$transaction(async (tx) => {
+  const accepted = await db.$transaction(async (tx) => {
     const admin = await receiptAdmin(tx, actor);
     const receipt = await tx.receipt.create({
       data: {
@@ -87,7 +97,7 @@ async function createMailReceipt(
         adminLoginId: admin.loginId,
         receivedAt: now,
         parentId: options.parentId ?? null,
-        idempotencyKey: options.idempotencyKey ?? null,
+        ...keyColumns(options.keyed ?? null),
       },
     });
     await insertReceiptItems(
@@ -104,7 +114,7 @@ async function createMailReceipt(
         resendOfId: options.resendOf?.get(line.id) ?? null,
       })),
     );
-    await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
+    const event = await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
     await audit(tx, auditActorOf(actor), options.parentId ? `${kind}_RESENT` : `${kind}_REQUESTED`, {
       at: now,
       ip: options.ip,
@@ -116,25 +126,38 @@ async function createMailReceipt(
         ...(options.parentId ? { resendOf: options.parentId } : {}),
       },
     });
-    return receipt.id;
+    return event;
   });
+  events.receiptEvent(accepted);
+  return accepted.receiptId;
+}
+
+/** R17: the caller's earlier mail request of this kind under this key, or its refusal when the body differs. */
+async function replay(
+  db: Db,
+  actor: Actor,
+  kind: MailKind,
+  keyed: KeyedRequest,
+): Promise<MailRequestResult | null> {
+  const earlier = await earlierRequest(db, actor, kind, keyed);
+  if (earlier === null) return null;
+  if (earlier === "reused") return { ok: false, errors: [keyReused], skipped: [] };
+  return { ok: true, receiptId: earlier.receiptId, skipped: [], replayed: true };
 }
 
 export async function requestMail(
   db: Db,
   clock: Clock,
+  events: EventsPort,
   actor: Actor,
   kind: MailKind,
   input: { lineIds: string[]; idempotencyKey?: string | null },
   meta: { ip?: string | null } = {},
 ): Promise<MailRequestResult> {
-  const key = input.idempotencyKey?.trim() || null;
-  if (key) {
-    const existing = await db.receipt.findUnique({
-      where: { accountId_idempotencyKey: { accountId: actor.accountId, idempotencyKey: key } },
-    });
-    if (existing) return { ok: true, receiptId: existing.id, skipped: [], replayed: true };
-  }
+  // R17: the body is the set of lines; their order and repeats mean nothing.
+  const keyed = keyedRequest(actor, input.idempotencyKey, { lineIds: [...new Set(input.lineIds)].sort() });
+  const earlier = keyed && (await replay(db, actor, kind, keyed));
+  if (earlier) return earlier;
   const { lines, errors } = await selectLines(db, actor, input.lineIds);
   if (errors.length > 0) return { ok: false, errors, skipped: [] };
   const plan = plans[kind];
@@ -153,18 +176,11 @@ export async function requestMail(
     };
   }
   try {
-    const receiptId = await createMailReceipt(db, clock, actor, kind, toSend, {
-      idempotencyKey: key,
-      ip: meta.ip,
-    });
+    const receiptId = await createMailReceipt(db, clock, events, actor, kind, toSend, { keyed, ip: meta.ip });
     return { ok: true, receiptId, skipped, replayed: false };
   } catch (error) {
-    if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await db.receipt.findUnique({
-        where: { accountId_idempotencyKey: { accountId: actor.accountId, idempotencyKey: key } },
-      });
-      if (existing) return { ok: true, receiptId: existing.id, skipped: [], replayed: true };
-    }
+    const raced = lostKeyRace(keyed, error) && (await replay(db, actor, kind, keyed));
+    if (raced) return raced;
     throw error;
   }
 }
@@ -173,6 +189,7 @@ export async function requestMail(
 export async function resendMail(
   db: Db,
   clock: Clock,
+  events: EventsPort,
   actor: Actor,
   kind: MailKind,
   input: { receiptId: string; itemIds?: string[] | null },
@@ -205,7 +222,7 @@ export async function resendMail(
   const errors = selectionErrors(lines).map((e) => ({ ...e }));
   if (errors.length > 0) return { ok: false, errors, skipped: [] };
   const resendOf = new Map(items.map((i) => [i.lineId, i.id]));
-  const receiptId = await createMailReceipt(db, clock, actor, kind, lines, {
+  const receiptId = await createMailReceipt(db, clock, events, actor, kind, lines, {
     parentId: original.id,
     resendOf,
     ip: meta.ip,

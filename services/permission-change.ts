@@ -6,16 +6,28 @@ import type { Clock } from "../domain/clock.ts";
 import { authErrorMessages, screenTexts } from "../domain/messages.ts";
 import { acceptanceWindow } from "../domain/rules/acceptance.ts";
 import { selectionErrors, userError } from "../domain/rules/selection.ts";
-import type { Line } from "../prisma/generated/client/client.ts";
-import { Prisma } from "../prisma/generated/client/client.ts";
+import type { Line, Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
-import { appendEvent, insertReceiptItems, nextReceiptNumber, type ReceiptEventRecord } from "./receipts.ts";
+import type { EventsPort } from "./events.ts";
+import {
+  earlierRequest,
+  type KeyedRequest,
+  keyColumns,
+  keyedRequest,
+  keyReused,
+  lostKeyRace,
+  sortedById,
+} from "./idempotency.ts";
+import type { SeenAtPreview } from "./preview-token.ts";
+import { appendEvent, insertReceiptItems, nextReceiptNumber } from "./receipts.ts";
 
 export interface PermissionChangeInput {
   lines?: { lineId: string; backup: boolean; phonebookMigration: boolean; version?: number | null }[] | null;
   groups?: { groupId: string; backup: boolean; phonebookMigration: boolean }[] | null;
   idempotencyKey?: string | null;
+  /** What 確認 saw, from a preview token that matched this input (R18). */
+  seenAtPreview?: SeenAtPreview | null;
 }
 
 export interface ChangeError {
@@ -29,8 +41,18 @@ export interface Target {
   line: Line & { group: { name: string } | null };
   backup: boolean;
   phonebookMigration: boolean;
-  /** The version the administrator saw at 確認, when the client sent it (R5). */
+  /** The version the administrator saw at 確認, when the client sent it (R5, R18). */
   expectedVersion: number | null;
+  /** Chosen on its own, or as a member of a selected group (R6). */
+  source: "line" | "group";
+}
+
+/** A selected group as expanded: its pair and the members the actor may see. */
+export interface ExpandedGroup {
+  groupId: string;
+  backup: boolean;
+  phonebookMigration: boolean;
+  memberIds: string[];
 }
 
 export interface Warning {
@@ -50,9 +72,11 @@ export async function expandSelection(
   db: Db | Prisma.TransactionClient,
   actor: Actor,
   input: PermissionChangeInput,
-): Promise<{ targets: Target[]; errors: ChangeError[] }> {
+): Promise<{ targets: Target[]; groups: ExpandedGroup[]; errors: ChangeError[] }> {
   const errors: ChangeError[] = [];
   const byLine = new Map<string, Target>();
+  const expandedGroups = new Map<string, ExpandedGroup>();
+  const seen = input.seenAtPreview?.versions;
 
   const groupInputs = input.groups ?? [];
   if (groupInputs.length > 0) {
@@ -77,12 +101,21 @@ export async function expandSelection(
       });
     }
     for (const choice of groupInputs) {
-      for (const line of found.get(choice.groupId)?.lines ?? []) {
+      const group = found.get(choice.groupId);
+      if (!group) continue;
+      expandedGroups.set(group.id, {
+        groupId: group.id,
+        backup: choice.backup,
+        phonebookMigration: choice.phonebookMigration,
+        memberIds: group.lines.map((l) => l.id),
+      });
+      for (const line of group.lines) {
         byLine.set(line.id, {
           line,
           backup: choice.backup,
           phonebookMigration: choice.phonebookMigration,
-          expectedVersion: null,
+          expectedVersion: seen?.get(line.id) ?? null,
+          source: "group",
         });
       }
     }
@@ -105,14 +138,29 @@ export async function expandSelection(
         line,
         backup: choice.backup,
         phonebookMigration: choice.phonebookMigration,
-        expectedVersion: choice.version ?? null,
+        expectedVersion: choice.version ?? seen?.get(line.id) ?? null,
+        source: "line",
       });
     }
   }
 
   const targets = [...byLine.values()].sort((a, b) => a.line.phoneNumber.localeCompare(b.line.phoneNumber));
   errors.push(...selectionErrors(targets.map((t) => t.line)));
-  return { targets, errors };
+  return { targets, groups: [...expandedGroups.values()], errors };
+}
+
+/** R18: lines that joined or left a selected group since 確認 saw its members. */
+function membershipChanges(groups: ExpandedGroup[], seen: SeenAtPreview | null | undefined): string[] {
+  if (!seen) return [];
+  const changed = new Set<string>();
+  for (const group of groups) {
+    const before = seen.groupMembers.get(group.groupId);
+    if (!before) continue;
+    const now = new Set(group.memberIds);
+    for (const id of now) if (!before.has(id)) changed.add(id);
+    for (const id of before) if (!now.has(id)) changed.add(id);
+  }
+  return [...changed];
 }
 
 /** R14: allowing migration on a shared-phonebook line deserves the manual's caution; it does not block. */
@@ -130,8 +178,8 @@ function inFlight(targets: Target[]): ChangeError[] {
 }
 
 export async function previewPermissionChange(db: Db, actor: Actor, input: PermissionChangeInput) {
-  const { targets, errors } = await expandSelection(db, actor, input);
-  return { targets, warnings: warningsFor(targets), errors: [...errors, ...inFlight(targets)] };
+  const { targets, groups, errors } = await expandSelection(db, actor, input);
+  return { targets, groups, warnings: warningsFor(targets), errors: [...errors, ...inFlight(targets)] };
 }
 
 class Refused extends Error {
@@ -146,40 +194,52 @@ export type SubmitResult =
       receiptId: string;
       replayed: boolean;
       targets: number;
-      /** For realtime fan-out after commit (empty on a replay). */
-      accepted?: { event: ReceiptEventRecord; accountId: string; lineIds: string[] };
     }
   | { ok: false; errors: ChangeError[] };
 
+/**
+ * R17: what a keyed submit asks for, as its fingerprint sees it: the lines
+ * and groups with their targets (and the versions sent with lines), in id
+ * order. What 確認 saw is a precondition of the request, not part of it.
+ */
+function requestBody(input: PermissionChangeInput) {
+  return {
+    lines: sortedById(input.lines ?? [], (l) => l.lineId),
+    groups: sortedById(input.groups ?? [], (g) => g.groupId),
+  };
+}
+
+/** 決定. Accepted receipts and the lines they mark PROCESSING are told to `events` after the commit. */
 export async function submitPermissionChange(
   db: Db,
   clock: Clock,
+  events: EventsPort,
   actor: Actor,
   settings: { acceptanceHours: string },
   input: PermissionChangeInput,
   meta: { ip?: string | null } = {},
 ): Promise<SubmitResult> {
-  const key = input.idempotencyKey?.trim() || null;
-  if (key) {
-    const existing = await findByIdempotencyKey(db, actor, key);
-    if (existing) return existing;
-  }
+  const keyed = keyedRequest(actor, input.idempotencyKey, requestBody(input));
+  const earlier = keyed && (await replay(db, actor, keyed));
+  if (earlier) return earlier;
   const now = clock.now();
   // R4 comes first: outside the hours, nothing else matters.
   if (!acceptanceWindow(now, settings.acceptanceHours).open) {
     return { ok: false, errors: [{ ...userError("OUTSIDE_ACCEPTANCE_HOURS") }] };
   }
   try {
-    return await db.$transaction(
+    const accepted = await db.$transaction(
       async (tx) => {
-        const { targets, errors } = await expandSelection(tx, actor, input);
+        const { targets, groups, errors } = await expandSelection(tx, actor, input);
         if (errors.length > 0) throw new Refused(errors);
         // R5: lock the lines (in id order, so two submits on overlapping
         // lines cannot deadlock) and mark those IN_SERVICE as PROCESSING, in
         // one statement with one array parameter; then check nobody changed
-        // them since 確認 and that no change was in flight. Two administrators
-        // racing on the same lines serialize here; the second one finds them
-        // PROCESSING and is refused, and a refusal rolls the marking back.
+        // them since 確認 (R18: the versions 確認 saw, and the members it saw
+        // in each selected group) and that no change was in flight. Two
+        // administrators racing on the same lines serialize here; the second
+        // one finds them PROCESSING and is refused, and a refusal rolls the
+        // marking back.
         const ids = targets.map((t) => t.line.id);
         const marked = await tx.$queryRaw<{ id: string; version: number }[]>`
           WITH "locked" AS (
@@ -195,6 +255,9 @@ export async function submitPermissionChange(
             return !row || (t.expectedVersion !== null && row.version !== t.expectedVersion);
           })
           .map((t) => t.line.id);
+        for (const id of membershipChanges(groups, input.seenAtPreview)) {
+          if (!conflicting.includes(id)) conflicting.push(id);
+        }
         if (conflicting.length > 0) throw new Refused([{ ...userError("CONFLICT", conflicting) }]);
 
         const admin = await receiptAdmin(tx, actor);
@@ -208,7 +271,7 @@ export async function submitPermissionChange(
             adminName: admin.name,
             adminLoginId: admin.loginId,
             receivedAt: now,
-            idempotencyKey: key,
+            ...keyColumns(keyed),
           },
         });
         await insertReceiptItems(
@@ -233,33 +296,28 @@ export async function submitPermissionChange(
           lineIds: ids,
           detail: { number: receipt.number, lines: targets.length },
         });
-        return {
-          ok: true as const,
-          receiptId: receipt.id,
-          replayed: false,
-          targets: targets.length,
-          accepted: { event, accountId: actor.accountId, lineIds: ids },
-        };
+        return { receiptId: receipt.id, targets: targets.length, event, lineIds: ids };
       },
       { timeout: 30_000, maxWait: 30_000 },
     );
+    events.receiptEvent(accepted.event);
+    events.linesChanged(actor.accountId, accepted.lineIds);
+    return { ok: true, receiptId: accepted.receiptId, replayed: false, targets: accepted.targets };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, errors: error.errors };
     // Two retries with one key racing: the unique index lets one in.
-    if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await findByIdempotencyKey(db, actor, key);
-      if (existing) return existing;
-    }
+    const raced = lostKeyRace(keyed, error) && (await replay(db, actor, keyed));
+    if (raced) return raced;
     throw error;
   }
 }
 
-async function findByIdempotencyKey(db: Db, actor: Actor, key: string): Promise<SubmitResult | null> {
-  const receipt = await db.receipt.findUnique({
-    where: { accountId_idempotencyKey: { accountId: actor.accountId, idempotencyKey: key } },
-    select: { id: true, _count: { select: { items: true } } },
-  });
-  return receipt ? { ok: true, receiptId: receipt.id, replayed: true, targets: receipt._count.items } : null;
+/** R17: the caller's earlier submit under this key, or its refusal when the body differs. */
+async function replay(db: Db, actor: Actor, keyed: KeyedRequest): Promise<SubmitResult | null> {
+  const earlier = await earlierRequest(db, actor, "PERMISSION_CHANGE", keyed);
+  if (earlier === null) return null;
+  if (earlier === "reused") return { ok: false, errors: [keyReused] };
+  return { ok: true, receiptId: earlier.receiptId, replayed: true, targets: earlier.items };
 }
 
 /** The name and loginId a receipt shows: the administrator, or the token's creator for MDM tools. */

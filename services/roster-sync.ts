@@ -7,7 +7,7 @@ import { eligibility } from "../domain/rules/eligibility.ts";
 import { jstDate, toDateOnly } from "../domain/time.ts";
 import type { Db } from "../server/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
-import type { Carrier, RosterLine } from "./carrier/port.ts";
+import { type Carrier, CarrierError, type RosterLine } from "./carrier/port.ts";
 
 export interface SyncResult {
   added: number;
@@ -105,18 +105,28 @@ export async function syncRoster(
   }
 }
 
-/** 手動更新 by an administrator. */
+/**
+ * 手動更新 by an administrator. A carrier that cannot hand over the roster
+ * is the caller's answer (the run records it too), not a server error.
+ */
 export async function refreshLines(
   db: Db,
   clock: Clock,
   carrier: Carrier,
   actor: Actor,
   meta: { ip?: string | null } = {},
-) {
+): Promise<{ ok: true; result: SyncResult } | { ok: false; errors: { code: string; message: string }[] }> {
   const now = clock.now();
-  const result = await syncRoster(db, carrier, actor.accountId, "MANUAL", now);
+  let result: SyncResult;
+  try {
+    result = await syncRoster(db, carrier, actor.accountId, "MANUAL", now);
+  } catch (error) {
+    if (error instanceof CarrierError)
+      return { ok: false, errors: [{ code: error.code, message: error.message }] };
+    throw error;
+  }
   await audit(db, auditActorOf(actor), "LINES_REFRESHED", { at: now, ip: meta.ip, detail: { ...result } });
-  return result;
+  return { ok: true, result };
 }
 
 /**

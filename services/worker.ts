@@ -15,6 +15,7 @@ import type { Prisma } from "../prisma/generated/client/client.ts";
 import type { Db } from "../server/db.ts";
 import type { Logger } from "../server/logger.ts";
 import { type Carrier, CarrierError } from "./carrier/port.ts";
+import { type EventsPort, noEvents } from "./events.ts";
 import { MailError } from "./mail/mailer.ts";
 import { appendEvent, appendEvents, finishReceiptIfDone, type ReceiptEventRecord } from "./receipts.ts";
 
@@ -30,10 +31,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   maxAttempts?: number;
-  /** Called after each committed event (realtime fan-out hooks in here). */
-  onEvent?: (event: ReceiptEventRecord) => void;
-  /** Called after a line's flags, status or version changed. */
-  onLinesChanged?: (accountId: string, lineIds: string[]) => void;
+  /** Told of each committed receipt event and line change (realtime fan-out hooks in here). */
+  events?: EventsPort;
   /** Business time for completedAt (FAKE_NOW); queue timing always uses real time. */
   now?: () => Date;
 }
@@ -115,8 +114,9 @@ export function startWorker(options: WorkerOptions) {
   const pollMs = options.pollMs ?? 200;
   const maxAttempts = options.maxAttempts ?? 5;
   const businessNow = options.now ?? (() => new Date());
+  const events = options.events ?? noEvents;
   const emit = (event: ReceiptEventRecord | null) => {
-    if (event) options.onEvent?.(event);
+    if (event) events.receiptEvent(event);
   };
 
   let stopped = false;
@@ -127,7 +127,7 @@ export function startWorker(options: WorkerOptions) {
   async function claim(limit: number): Promise<ClaimedItem[]> {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const events: ReceiptEventRecord[] = [];
+    const logged: ReceiptEventRecord[] = [];
     const claimed = await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<ClaimedItem[]>`
         WITH picked AS (
@@ -152,7 +152,7 @@ export function startWorker(options: WorkerOptions) {
       }
       for (const [receiptId, items] of started) {
         const at = businessNow();
-        events.push(
+        logged.push(
           ...(await appendEvents(
             tx,
             receiptId,
@@ -169,13 +169,13 @@ export function startWorker(options: WorkerOptions) {
     });
     // Published after the commit, so a subscriber reading the receipt for
     // these events sees them.
-    events.forEach(emit);
+    logged.forEach(emit);
     return claimed;
   }
 
   async function succeed(item: ClaimedItem) {
     const at = businessNow();
-    const events = await db.$transaction(async (tx) => {
+    const logged = await db.$transaction(async (tx) => {
       const done = await tx.receiptItem.updateMany({
         where: { id: item.id, status: "PROCESSING", leaseOwner: owner },
         data: { status: "SUCCEEDED", completedAt: at, leaseOwner: null, leaseUntil: null },
@@ -196,14 +196,14 @@ export function startWorker(options: WorkerOptions) {
       }
       return logFinalState(tx, item, "SUCCEEDED", at);
     });
-    events.forEach(emit);
-    if (events.length > 0) options.onLinesChanged?.(item.accountId, [item.lineId]);
+    logged.forEach(emit);
+    if (logged.length > 0) events.linesChanged(item.accountId, [item.lineId]);
   }
 
   async function fail(item: ClaimedItem, error: ItemFailure) {
     const at = businessNow();
     const retry = error.retryable && item.attempts < maxAttempts;
-    const events = await db.$transaction(async (tx) => {
+    const logged = await db.$transaction(async (tx) => {
       if (retry) {
         // Back off by releasing the item with a lease that ends when the next
         // attempt is due: the claim query takes it again after that, and no
@@ -236,9 +236,9 @@ export function startWorker(options: WorkerOptions) {
       }
       return logFinalState(tx, item, "FAILED", at);
     });
-    events.forEach(emit);
-    if (events.length > 0 && item.kind === "PERMISSION_CHANGE")
-      options.onLinesChanged?.(item.accountId, [item.lineId]);
+    logged.forEach(emit);
+    if (logged.length > 0 && item.kind === "PERMISSION_CHANGE")
+      events.linesChanged(item.accountId, [item.lineId]);
   }
 
   async function perform(item: ClaimedItem) {

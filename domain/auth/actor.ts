@@ -46,6 +46,15 @@ export function canManageApiTokens(actor: Actor): boolean {
   return actor.kind === "admin" && actor.role === "MAIN";
 }
 
+/**
+ * 手動更新 lists the carrier's new lines for the whole account, which a GROUP
+ * administrator does not see (their groups only): refused to them, as
+ * changing permissions is to a token without CHANGE_PERMISSIONS.
+ */
+export function canRefreshLines(actor: Actor): boolean {
+  return hasScope(actor, "CHANGE_PERMISSIONS") && !(actor.kind === "admin" && actor.role === "GROUP");
+}
+
 /** Lines an actor may see: its account's; a GROUP administrator's groups only. */
 export function lineScope(actor: Actor) {
   if (actor.kind === "admin" && actor.role === "GROUP") {

@@ -12,12 +12,13 @@
 //   from a 3G phone → 2104 (本機能は、機種変更をおこなってから60日間だけ使える機能です。…)
 // - SD-card / on-device save and restore are never controlled (always allowed).
 // - Cancelled or unknown line → 2105. A 3G line is out of service for this
-//   product (サービス対象外), so it is treated like an unknown line.
+//   product (サービス対象外, R16), so it answers exactly as an unknown line.
 //
 // R13: the backup feature is the server save and restore of each app (one
 // switch for both, R2); the migration feature is its phonebook import.
 import { type AppErrorCode, appErrorMessages } from "../messages.ts";
 import { type CalendarDate, daysBetween } from "../time.ts";
+import { isOutOfService } from "./selection.ts";
 
 export type AppVariant = "FEATURE_PHONE_4G" | "IPHONE" | "SMARTPHONE" | "WINDOWS10_MOBILE";
 
@@ -116,7 +117,7 @@ export function featureAccess(
   if (feature === "NOT_CONTROLLED") {
     return { allowed: true, feature, errorCode: null, message: null, menuItem };
   }
-  if (!line || line.contractStatus === "CANCELLED" || line.deviceKind === "FEATURE_PHONE_3G") {
+  if (!line || line.contractStatus === "CANCELLED" || isOutOfService(line.deviceKind)) {
     return deny("2105");
   }
   if (!line.backup && !line.phonebookMigration) return deny("2105");

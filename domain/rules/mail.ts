@@ -21,9 +21,11 @@ function skip(code: SkipReasonCode): MailPlan {
   return { send: false, code, reason: skipReasons[code] };
 }
 
+// A 3G line never reaches these plans: R16 refuses a selection holding one
+// (selectionErrors) before anything is planned.
+
 /** R9: smartphones and iPhones get Anshin Backup, Windows 10 Mobile gets Contact Copy; 4G feature phones and preinstalled apps need no mail. */
 export function appDownloadMailPlan(line: MailLine): MailPlan {
-  if (line.deviceKind === "FEATURE_PHONE_3G") return skip("OUT_OF_SERVICE");
   if (line.deviceKind === "FEATURE_PHONE_4G") return skip("NO_APP_DOWNLOAD_NEEDED");
   if (line.appPreinstalled) return skip("APP_PREINSTALLED");
   return { send: true };
@@ -31,7 +33,6 @@ export function appDownloadMailPlan(line: MailLine): MailPlan {
 
 /** R10: Windows 10 Mobile needs no My SoftBank password notice. */
 export function passwordNoticePlan(line: MailLine): MailPlan {
-  if (line.deviceKind === "FEATURE_PHONE_3G") return skip("OUT_OF_SERVICE");
   if (line.deviceKind === "WINDOWS10_MOBILE") return skip("NO_PASSWORD_NOTICE_NEEDED");
   return { send: true };
 }

@@ -256,11 +256,25 @@ describe("acceptanceWindow (R4)", () => {
 });
 
 describe("refreshLines (手動更新, R8)", () => {
+  const REFRESH = "mutation { refreshLines { added updated userErrors { code message } } }";
+
+  it("a GROUP administrator is refused with FORBIDDEN (手動更新 covers the whole account) and nothing runs", async () => {
+    const groupA = await loginAs(server.graphqlUrl, "GroupA@admin");
+    const refused = await graphql(server.graphqlUrl, REFRESH, {}, groupA);
+    expect(refused.data).toBeNull();
+    expect(refused.errors).toEqual([
+      expect.objectContaining({
+        message: "この操作を行う権限がありません。",
+        extensions: expect.objectContaining({ code: "FORBIDDEN" }),
+      }),
+    ]);
+    expect(await server.app.database.prisma.lineSyncRun.count({ where: { trigger: "MANUAL" } })).toBe(0);
+  });
+
   it("lists the three lines the carrier added today; a second refresh adds nothing", async () => {
-    const refresh = () =>
-      graphql(server.graphqlUrl, "mutation { refreshLines { added updated } }", {}, token);
-    expect((await refresh()).data).toEqual({ refreshLines: { added: 3, updated: 0 } });
-    expect((await refresh()).data).toEqual({ refreshLines: { added: 0, updated: 0 } });
+    const refresh = () => graphql(server.graphqlUrl, REFRESH, {}, token);
+    expect((await refresh()).data).toEqual({ refreshLines: { added: 3, updated: 0, userErrors: [] } });
+    expect((await refresh()).data).toEqual({ refreshLines: { added: 0, updated: 0, userErrors: [] } });
     expect((await lines({ first: 1 })).totalCount).toBe(1003);
   });
 });

@@ -29,6 +29,7 @@ interface LineNode {
   id: string;
   phoneNumber: string;
   contractStatus: string;
+  deviceKind: string;
   sharedPhonebook: boolean;
   version: number;
   status: string;
@@ -42,7 +43,7 @@ async function allLines(url: string, token: string): Promise<LineNode[]> {
     const result: any = await graphql(
       url,
       `query ($after: String) { lines(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
-        edges { node { id phoneNumber contractStatus sharedPhonebook version status group { id name selectable } } } } }`,
+        edges { node { id phoneNumber contractStatus deviceKind sharedPhonebook version status group { id name selectable } } } } }`,
       { after },
       token,
     );
@@ -52,6 +53,9 @@ async function allLines(url: string, token: string): Promise<LineNode[]> {
   }
   return out;
 }
+
+/** Lines a selection may hold: active (R3) and not 3G (R16). */
+const selectable = (l: LineNode) => l.contractStatus === "ACTIVE" && l.deviceKind !== "FEATURE_PHONE_3G";
 
 function targets(lines: LineNode[], backup = true, phonebookMigration = true) {
   return lines.map((l) => ({ lineId: l.id, backup, phonebookMigration }));
@@ -72,7 +76,7 @@ describe("a permission change applied by the carrier", () => {
   afterAll(() => server.stop());
 
   it("accepts 200 lines as one receipt and finishes with every line's flags updated (R7)", async () => {
-    const chosen = lines.filter((l) => l.contractStatus === "ACTIVE").slice(0, 200);
+    const chosen = lines.filter(selectable).slice(0, 200);
     const result: any = await graphql(
       server.graphqlUrl,
       SUBMIT,
@@ -150,7 +154,7 @@ describe("a permission change applied by the carrier", () => {
   });
 
   it("returns the original receipt when a request is retried with its idempotencyKey", async () => {
-    const line = lines.filter((l) => l.contractStatus === "ACTIVE").at(-1)!;
+    const line = lines.filter(selectable).at(-1)!;
     const input = { lines: targets([line], true, false), idempotencyKey: "mdm-retry-1" };
     const first: any = await graphql(server.graphqlUrl, SUBMIT, { input }, token);
     const second: any = await graphql(server.graphqlUrl, SUBMIT, { input }, token);
@@ -233,7 +237,7 @@ describe("refused requests write nothing", () => {
   });
 
   it("R5: a line whose version moved since 確認 is refused with CONFLICT", async () => {
-    const line = lines.filter((l) => l.contractStatus === "ACTIVE")[10]!;
+    const line = lines.filter(selectable)[10]!;
     const errors = await submitExpectingNothingWritten({
       lines: [{ lineId: line.id, backup: true, phonebookMigration: true, version: line.version - 1 }],
     });
@@ -248,7 +252,7 @@ describe("refused requests write nothing", () => {
   });
 
   it("R5: two administrators racing on the same lines — exactly one is accepted", async () => {
-    const same = lines.filter((l) => l.contractStatus === "ACTIVE").slice(20, 30);
+    const same = lines.filter(selectable).slice(20, 30);
     const substitute = await loginAs(server.graphqlUrl, "Substitute@admin");
     const results: any[] = await Promise.all([
       graphql(server.graphqlUrl, SUBMIT, { input: { lines: targets(same) } }, token),
@@ -330,8 +334,8 @@ describe("previewPermissionChange (確認)", () => {
   afterAll(() => server.stop());
 
   it("lists the expanded lines with R14 warnings and writes nothing", async () => {
-    const shared = lines.filter((l) => l.sharedPhonebook && l.contractStatus === "ACTIVE").slice(0, 2);
-    const plain = lines.filter((l) => !l.sharedPhonebook && l.contractStatus === "ACTIVE").slice(0, 3);
+    const shared = lines.filter((l) => l.sharedPhonebook && selectable(l)).slice(0, 2);
+    const plain = lines.filter((l) => !l.sharedPhonebook && selectable(l)).slice(0, 3);
     const result: any = await graphql(
       server.graphqlUrl,
       PREVIEW,

@@ -36,14 +36,17 @@ describe("operation limits (graphql-armor)", () => {
     expect(result.errors?.[0]?.message).toMatch(/Aliases limit of 20 exceeded/);
   });
 
-  it("caps a page at 200 lines whatever `first` asks for", async () => {
+  it("refuses a page of more than 200 lines (BAD_USER_INPUT), instead of clamping it", async () => {
     const result = await graphql<{ lines: { edges: unknown[] } }>(
       server.graphqlUrl,
       "{ lines(first: 300) { edges { cursor } } }",
       {},
       token,
     );
-    expect(result.data?.lines.edges).toHaveLength(200);
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toMatchObject([
+      { message: "一度に取得できるのは200件までです。", extensions: { code: "BAD_USER_INPUT" } },
+    ]);
   });
 
   it("does not suggest field names to a probing client", async () => {

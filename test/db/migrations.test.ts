@@ -1,6 +1,15 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations, diffSchemaAgainstMigrations, loadMigrations } from "../../prisma/migrate.ts";
+import {
+  applyMigrations,
+  diffSchemaAgainstMigrations,
+  loadMigrations,
+  migrationsDir,
+} from "../../prisma/migrate.ts";
 import type { Database } from "../../server/db.ts";
+import { earlierRequest, keyedRequest } from "../../services/idempotency.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 describe("migrations without Prisma's native engines", () => {
@@ -37,5 +46,79 @@ describe("migrations without Prisma's native engines", () => {
     expect(await db.prisma.account.findUnique({ where: { id: account.id } })).toMatchObject({
       name: "検証株式会社",
     });
+  });
+});
+
+describe("idempotency_per_caller on a database with receipts (R17)", () => {
+  let db: Database;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    // The history as it stood before: every migration up to this one.
+    const { migrationDirectories } = await loadMigrations();
+    const index = migrationDirectories.findIndex((m) => m.path.endsWith("_idempotency_per_caller"));
+    expect(index).toBeGreaterThan(0);
+    dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+    await cp(path.join(migrationsDir, "migration_lock.toml"), path.join(dir, "migration_lock.toml"));
+    for (const m of migrationDirectories.slice(0, index)) {
+      await cp(path.join(migrationsDir, m.path), path.join(dir, m.path), { recursive: true });
+    }
+    await applyMigrations(db.adapterFactory, { dir });
+  });
+  afterAll(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps every receipt's key and gives it to its administrator or API token", async () => {
+    const prisma = db.prisma;
+    const account = await prisma.account.create({
+      data: { name: "既存株式会社", carrierCustomerCode: "TEST-R17" },
+    });
+    const admin = await prisma.administrator.create({
+      data: {
+        accountId: account.id,
+        loginId: "Existing@admin",
+        name: "管理者",
+        role: "MAIN",
+        passwordHash: "x",
+      },
+    });
+    const token = await prisma.apiToken.create({
+      data: { accountId: account.id, createdById: admin.id, name: "MDM", prefix: "p", tokenHash: "h" },
+    });
+    const receipt = (number: string, idempotencyKey: string | null, apiTokenId: string | null) =>
+      prisma.$executeRaw`
+        INSERT INTO "Receipt" ("id", "accountId", "number", "kind", "adminId", "apiTokenId", "adminName", "adminLoginId", "idempotencyKey")
+        VALUES (gen_random_uuid(), ${account.id}::uuid, ${number}, 'PERMISSION_CHANGE', ${admin.id}::uuid,
+          ${apiTokenId}::uuid, '管理者', 'Existing@admin', ${idempotencyKey})`;
+    await receipt("2026112400000001", "by-admin", null);
+    await receipt("2026112400000002", "by-token", token.id);
+    await receipt("2026112400000003", null, null);
+
+    await applyMigrations(db.adapterFactory);
+    const rows = await prisma.receipt.findMany({
+      orderBy: { number: "asc" },
+      select: { idempotencyKey: true, idempotencyCallerId: true, idempotencyFingerprint: true },
+    });
+    expect(rows).toEqual([
+      { idempotencyKey: "by-admin", idempotencyCallerId: admin.id, idempotencyFingerprint: null },
+      { idempotencyKey: "by-token", idempotencyCallerId: token.id, idempotencyFingerprint: null },
+      { idempotencyKey: null, idempotencyCallerId: null, idempotencyFingerprint: null },
+    ]);
+    // Such a receipt replays for its caller, whatever the body (it has no fingerprint).
+    const actor = {
+      kind: "admin" as const,
+      accountId: account.id,
+      adminId: admin.id,
+      sessionId: "test",
+      role: "MAIN" as const,
+      name: admin.name,
+      loginId: admin.loginId,
+      groupIds: [],
+    };
+    const keyed = keyedRequest(actor, "by-admin", { lines: [] });
+    expect(await earlierRequest(prisma, actor, "PERMISSION_CHANGE", keyed!)).toMatchObject({ items: 0 });
+    expect(await earlierRequest(prisma, actor, "APP_DOWNLOAD_MAIL", keyed!)).toBeNull();
   });
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
   token = await loginAs(server.graphqlUrl, "Manager@admin");
   const page: any = await graphql(
     server.graphqlUrl,
-    "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
+    "{ lines(first: 200, filter: {contractStatus: ACTIVE, outOfService: false}) { edges { node { id } } } }",
     {},
     token,
   );
@@ -140,6 +140,47 @@ describe("receiptProgress", () => {
     expect(sse.completed).toBe(true);
     expect(seqs(sse.events.slice(1))).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
     expect(sse.events.at(-1)!.receiptProgress.status).toBe("SUCCEEDED");
+  });
+
+  it("a mail receipt streams as a permission change does: accepted, each item's PROCESSING and SUCCEEDED, final", async () => {
+    const page: any = await graphql(
+      server.graphqlUrl,
+      "{ lines(first: 5, filter: {contractStatus: ACTIVE, deviceKind: IPHONE}) { edges { node { id } } } }",
+      {},
+      token,
+    );
+    const sent: any = await graphql(
+      server.graphqlUrl,
+      "mutation ($input: SendMailInput!) { sendPasswordNotice(input: $input) { receipt { id number } userErrors { code } } }",
+      { input: { lineIds: page.data.lines.edges.map((e: any) => e.node.id) } },
+      token,
+    );
+    expect(sent.data.sendPasswordNotice.userErrors).toEqual([]);
+    const receipt = sent.data.sendPasswordNotice.receipt as { id: string; number: string };
+    const client = wsClient(server.wsUrl, token);
+    try {
+      const full = await collect<Event>(client, PROGRESS, { id: receipt.id, after: 0 });
+      expect(full.error).toBeUndefined();
+      expect(full.completed).toBe(true);
+      const [snapshot, accepted, ...events] = full.events;
+      expect(snapshot!.receiptProgress).toMatchObject({ snapshot: true, item: null });
+      expect(accepted!.receiptProgress).toMatchObject({
+        seq: 1,
+        snapshot: false,
+        status: "PROCESSING",
+        item: null,
+      });
+      expect(seqs(events)).toEqual(Array.from({ length: 11 }, (_, i) => i + 2));
+      expect(events.filter((e) => e.receiptProgress.itemStatus === "PROCESSING")).toHaveLength(5);
+      expect(events.filter((e) => e.receiptProgress.itemStatus === "SUCCEEDED")).toHaveLength(5);
+      expect(events.at(-1)!.receiptProgress).toMatchObject({
+        status: "SUCCEEDED",
+        item: null,
+        receipt: { number: receipt.number, status: "SUCCEEDED", progress: { total: 5, succeeded: 5 } },
+      });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("another account's receipt cannot be watched; bad credentials close the socket with 4403", async () => {

@@ -4,14 +4,15 @@
 // batch and the watcher misses nothing. A runs no worker (WORKER=off), so
 // everything it hears crossed Redis. A logout on one instance ends the
 // session on the others at once, although each caches sessions (here for a
-// minute, ACTOR_CACHE_MS).
+// minute, ACTOR_CACHE_MS), and ends the session's open streams there.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { graphql, loginAs } from "../support/graphql.ts";
+import { authErrorMessages } from "../../domain/messages.ts";
+import { graphql, loginAs, submitPermissionChange } from "../support/graphql.ts";
 import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
-import { waitUntil } from "../support/wait.ts";
+import { waitForFinalReceiptOverApi, waitUntil } from "../support/wait.ts";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -56,11 +57,11 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
     const token = await loginAs(b.graphqlUrl, "Manager@admin");
     const page: any = await graphql(
       b.graphqlUrl,
-      "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { totalCount edges { node { id } } } }",
+      "{ lines(first: 200, filter: {contractStatus: ACTIVE, outOfService: false}) { totalCount edges { node { id } } } }",
       {},
       token,
     );
-    expect(page.data.lines.totalCount).toBe(980);
+    expect(page.data.lines.totalCount).toBe(977);
     const submitted: any = await graphql(
       b.graphqlUrl,
       "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { receipt { id } } }",
@@ -128,7 +129,33 @@ describe.skipIf(!serverUrl || !redisUrl)("two instances behind one Redis", () =>
     const viewer = "{ viewer { administrator { loginId } } }";
     const signedIn = { viewer: { administrator: { loginId: "Manager@admin" } } };
     expect((await graphql(a.graphqlUrl, viewer, {}, session)).data).toEqual(signedIn); // now cached on A
+    // The session also watches lines on A; one-line changes made on C (whose
+    // worker applies them) until A's stream hears one show it is live.
+    const streamOnA = wsClient(a.wsUrl, session);
+    let heard = 0;
+    const watchingOnA = collect<any>(
+      streamOnA,
+      "subscription { lineStatusChanged { id status } }",
+      {},
+      { timeoutMs: 60_000, onEvent: () => heard++ },
+    );
+    await waitUntil(
+      async () => {
+        if (heard > 0) return heard;
+        const change = await submitPermissionChange(c.graphqlUrl, token, [page.data.lines.edges[0].node.id]);
+        await waitForFinalReceiptOverApi(c.graphqlUrl, token, change.number);
+        return heard;
+      },
+      (count) => count > 0,
+      { what: "the stream on A to hear a change made on C" },
+    );
     expect((await graphql(c.graphqlUrl, "mutation { logout }", {}, session)).data).toEqual({ logout: true });
+    // The stream on A ends with the session, as an UNAUTHENTICATED error.
+    const endedOnA = await watchingOnA;
+    await streamOnA.dispose();
+    expect(endedOnA.error).toEqual([
+      { message: authErrorMessages.UNAUTHENTICATED, extensions: { code: "UNAUTHENTICATED" } },
+    ]);
     const after = await waitUntil(
       () => graphql(a.graphqlUrl, viewer, {}, session),
       (result) => result.data?.viewer === null,

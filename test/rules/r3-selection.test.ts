@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { selectionErrors } from "../../domain/rules/selection.ts";
 
-const active = (id: string) => ({ id, contractStatus: "ACTIVE" });
+const active = (id: string) => ({ id, contractStatus: "ACTIVE", deviceKind: "SMARTPHONE" });
 
 describe("R3 selection errors", () => {
   it("no line selected: ユーザが1件も選択されていません。", () => {
@@ -19,7 +19,7 @@ describe("R3 selection errors", () => {
   });
 
   it("a cancelled line among them: ご利用いただけない契約の対象者が選択されています。 naming the lines", () => {
-    expect(selectionErrors([active("a"), { id: "b", contractStatus: "CANCELLED" }])).toEqual([
+    expect(selectionErrors([active("a"), { ...active("b"), contractStatus: "CANCELLED" }])).toEqual([
       {
         code: "CANCELLED_LINE_SELECTED",
         message: "ご利用いただけない契約の対象者が選択されています。",

@@ -83,7 +83,7 @@ describe("the carrier simulator as its own process", () => {
     const lineIds = await activeLineIds(api, token, 20);
     const before = await graphql(
       api,
-      "{ lines(first: 20, filter: {contractStatus: ACTIVE}) { edges { node { id backup } } } }",
+      "{ lines(first: 20, filter: {contractStatus: ACTIVE, outOfService: false}) { edges { node { id backup } } } }",
       {},
       token,
     );

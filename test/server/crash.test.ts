@@ -53,7 +53,7 @@ describe("R7 crash safety", () => {
     let token = await loginAs(server.graphqlUrl, "Manager@admin");
     const page: any = await graphql(
       server.graphqlUrl,
-      "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id phoneNumber } } } }",
+      "{ lines(first: 200, filter: {contractStatus: ACTIVE, outOfService: false}) { edges { node { id phoneNumber } } } }",
       {},
       token,
     );

@@ -1,11 +1,14 @@
 // R8 in practice: 手動更新 lists today's new lines; the daily sync lists
 // them from the next day; nothing is listed before its contract date.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../domain/auth/actor.ts";
 import { manualClock } from "../../domain/clock.ts";
+import { carrierMessages } from "../../domain/messages.ts";
 import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
 import type { Database } from "../../server/db.ts";
+import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
-import { runDailySyncs, syncRoster } from "../../services/roster-sync.ts";
+import { refreshLines, runDailySyncs, syncRoster } from "../../services/roster-sync.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 const clock = manualClock("2026-11-24T10:00:00+09:00");
@@ -69,5 +72,40 @@ describe("R8 roster sync", () => {
       ["MANUAL", 3, 0],
       ["DAILY", 1, 1],
     ]);
+  });
+});
+
+describe("手動更新 when the carrier cannot hand over the roster", () => {
+  it("answers CARRIER_UNAVAILABLE as a user error, lists nothing, and records the failed run", async () => {
+    const admin = await db.prisma.administrator.findUniqueOrThrow({ where: { loginId: "Manager@admin" } });
+    const manager: Actor = {
+      kind: "admin",
+      accountId,
+      adminId: admin.id,
+      sessionId: "test",
+      role: "MAIN",
+      name: admin.name,
+      loginId: admin.loginId,
+      groupIds: [],
+    };
+    const unreachable: Carrier = {
+      roster: async () => {
+        throw new CarrierError("CARRIER_UNAVAILABLE", carrierMessages.CARRIER_UNAVAILABLE, true);
+      },
+      applyPermissions: async () => {},
+      passwords: async () => new Map(),
+    };
+    const before = await listed();
+    expect(await refreshLines(db.prisma, clock, unreachable, manager)).toEqual({
+      ok: false,
+      errors: [{ code: "CARRIER_UNAVAILABLE", message: "キャリアに接続できませんでした。" }],
+    });
+    expect(await listed()).toBe(before);
+    const run = await db.prisma.lineSyncRun.findFirstOrThrow({
+      where: { accountId, trigger: "MANUAL" },
+      orderBy: { startedAt: "desc" },
+    });
+    expect(run.error).toContain("キャリアに接続できませんでした。");
+    expect(await db.prisma.auditEvent.count({ where: { accountId, action: "LINES_REFRESHED" } })).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
 import type { Database } from "../../server/db.ts";
 import { createLogger } from "../../server/logger.ts";
 import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
+import { noEvents } from "../../services/events.ts";
 import { submitPermissionChange } from "../../services/permission-change.ts";
 import { startWorker, type Worker } from "../../services/worker.ts";
 import { createTestDatabase } from "../support/database.ts";
@@ -40,12 +41,17 @@ afterAll(() => db.close());
 
 async function submit(count: number, offset: number) {
   const lines = await db.prisma.line.findMany({
-    where: { accountId: manager.accountId, contractStatus: "ACTIVE" },
+    // Lines a selection may hold (R3, R16): active and not 3G.
+    where: {
+      accountId: manager.accountId,
+      contractStatus: "ACTIVE",
+      deviceKind: { not: "FEATURE_PHONE_3G" },
+    },
     orderBy: { phoneNumber: "asc" },
     skip: offset,
     take: count,
   });
-  const result = await submitPermissionChange(db.prisma, clock, manager, settings, {
+  const result = await submitPermissionChange(db.prisma, clock, noEvents, manager, settings, {
     lines: lines.map((l) => ({ lineId: l.id, backup: true, phonebookMigration: !l.phonebookMigration })),
   });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));

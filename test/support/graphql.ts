@@ -34,11 +34,11 @@ export async function loginAs(url: string, loginId: string, password = "demo-pas
   return token;
 }
 
-/** The first `count` active lines the caller sees, in phone order. */
+/** The first `count` lines the caller sees that a selection may hold (active, not 3G: R3, R16), in phone order. */
 export async function activeLineIds(url: string, token: string, count: number): Promise<string[]> {
   const page = await graphql<{ lines: { edges: { node: { id: string } }[] } }>(
     url,
-    "query ($n: Int!) { lines(first: $n, filter: {contractStatus: ACTIVE}) { edges { node { id } } } }",
+    "query ($n: Int!) { lines(first: $n, filter: {contractStatus: ACTIVE, outOfService: false}) { edges { node { id } } } }",
     { n: count },
     token,
   );

@@ -100,7 +100,14 @@ export function createUrqlClient(
                   sink.next(value as Parameters<typeof sink.next>[0]);
                 },
                 error(error: unknown) {
-                  if ((error as { code?: number } | null)?.code === 4403) onUnauthenticated();
+                  // The socket refused at connect (4403), or the session ended
+                  // while it streamed (an error message coded UNAUTHENTICATED).
+                  const ended = Array.isArray(error)
+                    ? error.some(
+                        (e: { extensions?: { code?: unknown } }) => e.extensions?.code === "UNAUTHENTICATED",
+                      )
+                    : (error as { code?: number } | null)?.code === 4403;
+                  if (ended) onUnauthenticated();
                   sink.error(error);
                 },
                 complete: () => sink.complete(),

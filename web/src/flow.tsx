@@ -64,17 +64,46 @@ export function useFlow(): Flow {
   return flow;
 }
 
-/** What the server is asked for a draft: each line's targets, or each group's (R6). */
+/**
+ * What 確認 saw (R18): the version of every line it listed and its
+ * previewToken (which also holds each selected group's members). Sent at 決定,
+ * so a line another administrator changed in between is refused (CONFLICT)
+ * instead of silently overwritten.
+ */
+export interface SeenAtConfirm {
+  versions: ReadonlyMap<string, number>;
+  previewToken: string | null;
+}
+
+/** The versions and token of a preview's answer. */
+export function seenAtConfirm(preview: {
+  previewToken?: string | null;
+  lines: readonly { version: number; line: { id: string } }[];
+}): SeenAtConfirm {
+  return {
+    versions: new Map(preview.lines.map((target) => [target.line.id, target.version])),
+    previewToken: preview.previewToken ?? null,
+  };
+}
+
+/**
+ * What the server is asked for a draft: each line's targets, or each group's
+ * (R6); at 決定 also what 確認 saw.
+ */
 export function permissionInput(
   draft: Pick<PermissionDraft, "source" | "lines" | "groups">,
+  seen?: SeenAtConfirm,
 ): PermissionChangeInput {
+  const token = seen?.previewToken ? { previewToken: seen.previewToken } : {};
   return draft.source === "lines"
     ? {
         lines: [...draft.lines.values()].map(({ id, backup, phonebookMigration }) => ({
           lineId: id,
           backup,
           phonebookMigration,
+          version: seen?.versions.get(id),
         })),
+        ...token,
       }
     : {
         groups: [...draft.groups.values()].map(({ id, backup, phonebookMigration }) => ({
@@ -82,5 +111,6 @@ export function permissionInput(
           backup,
           phonebookMigration,
         })),
+        ...token,
       };
 }

@@ -193,6 +193,8 @@ export const loginTexts = {
 
 export const statusTexts = {
   line: { IN_SERVICE: "サービス中", PROCESSING: "処理中" },
+  /** R16: a 3G line, shown instead of its status; it cannot be selected. */
+  outOfService: "サービス対象外",
   contract: { ACTIVE: "契約中", CANCELLED: "解約済" },
   receipt: { PROCESSING: "処理中", SUCCEEDED: "正常終了", FAILED: "異常終了" },
   item: { PENDING: "受付済", PROCESSING: "処理中", SUCCEEDED: "正常終了", FAILED: "異常終了" },

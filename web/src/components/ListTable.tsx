@@ -55,6 +55,7 @@ export function SelectRow({
   phoneNumber,
   number,
   checked,
+  disabled = false,
   onChange,
   children,
 }: {
@@ -62,12 +63,14 @@ export function SelectRow({
   /** No.: the row's position in the whole list. */
   number: number;
   checked: boolean;
+  /** A line that cannot be selected (R16: サービス対象外). */
+  disabled?: boolean;
   onChange: (checked: boolean) => void;
   children: ReactNode;
 }) {
   return (
-    <tr className={checked ? "selected" : undefined}>
-      <SelectCell phoneNumber={phoneNumber} checked={checked} onChange={onChange} />
+    <tr className={checked ? "selected" : disabled ? "disabled" : undefined}>
+      <SelectCell phoneNumber={phoneNumber} checked={checked} disabled={disabled} onChange={onChange} />
       <td>{number}</td>
       {children}
     </tr>

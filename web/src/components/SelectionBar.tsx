@@ -51,6 +51,7 @@ export function SelectionControls<Row extends { id: string }, T extends { id: st
   list,
   errors,
   toChoice,
+  selectable = () => true,
   pageSize,
   onPageSize,
 }: {
@@ -59,6 +60,8 @@ export function SelectionControls<Row extends { id: string }, T extends { id: st
   errors: readonly (string | { message: string })[];
   /** What the selection keeps for a row of the page. */
   toChoice: (row: Row) => T;
+  /** Rows ページ内全選択 may take (R16: not サービス対象外 lines). */
+  selectable?: (row: Row) => boolean;
   pageSize: number;
   onPageSize: (size: number) => void;
 }) {
@@ -71,7 +74,7 @@ export function SelectionControls<Row extends { id: string }, T extends { id: st
         total={list.totalCount}
         pageSize={pageSize}
         onPageSize={onPageSize}
-        onSelectPage={() => selection.selectPage(list.rows.map(toChoice))}
+        onSelectPage={() => selection.selectPage(list.rows.filter(selectable).map(toChoice))}
         onDeselectPage={() => selection.deselectPage(list.rows)}
       />
     </>

@@ -12,10 +12,11 @@ export const PreviewMutation = graphql(`
   mutation PreviewPermissionChange($input: PermissionChangeInput!) {
     previewPermissionChange(input: $input) {
       totalCount
+      previewToken
       userErrors { code message lineIds }
       warnings { code message lineIds }
       lines {
-        backup phonebookMigration sharedPhonebookWarning
+        backup phonebookMigration sharedPhonebookWarning version
         line { id phoneNumber name group { id name } }
       }
     }

@@ -1,10 +1,12 @@
 // アプリダウンロード依頼メール送信 (R9): choose up to 200 lines, narrowed by
 // the date of the last request mail, confirm with the manual's dialog, and
 // follow the sending live. Opened from 完了 of a permission change, it starts
-// with the lines just allowed already selected.
+// with the lines just allowed already selected. 3G lines cannot be chosen
+// (R16): their row says サービス対象外 where the last sent date would be.
 import { type FormEvent, useEffect, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
+import { isOutOfService } from "../../../domain/rules/selection.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Page } from "../components/Layout.tsx";
 import { ListTable, SelectRow } from "../components/ListTable.tsx";
@@ -17,7 +19,7 @@ import type { LineFilter, SendAppDownloadMailMutation } from "../gql/graphql.ts"
 import { graphql } from "../gql/index.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
 import { useSelection } from "../hooks/useSelection.ts";
-import { commonTexts, mailTexts, screenTexts, userErrorMessages } from "../texts.ts";
+import { commonTexts, mailTexts, screenTexts, statusTexts, userErrorMessages } from "../texts.ts";
 
 export const MailLinesQuery = graphql(`
   query MailLines($first: Int, $after: String, $filter: LineFilter) {
@@ -158,6 +160,7 @@ export function AppMail() {
         list={list}
         errors={errors}
         toChoice={mailLine}
+        selectable={(line) => !isOutOfService(line.deviceKind)}
         pageSize={pageSize}
         onPageSize={setPageSize}
       />
@@ -179,12 +182,17 @@ export function AppMail() {
               phoneNumber={line.phoneNumber}
               number={list.page * pageSize + index + 1}
               checked={selection.selected.has(line.id)}
+              disabled={isOutOfService(line.deviceKind)}
               onChange={(checked) => selection.toggle(mailLine(line), checked)}
             >
               <td>{line.group?.name ?? ""}</td>
               <td>{line.phoneNumber}</td>
               <td>{line.name}</td>
-              <td>{formatDateTime(line.lastAppDownloadMailAt)}</td>
+              <td>
+                {isOutOfService(line.deviceKind)
+                  ? statusTexts.outOfService
+                  : formatDateTime(line.lastAppDownloadMailAt)}
+              </td>
             </SelectRow>
           ))}
         </tbody>

@@ -1,9 +1,11 @@
 // My SoftBankパスワード照会／通知 (R10): 照会 shows the passwords of the
 // selected lines on this screen only (MAIN/SUB; the server audits it), and
 // 通知メール送信 mails each line its password after the manual's dialog.
+// 3G lines are shown as サービス対象外 and cannot be chosen (R16).
 import { useEffect, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
+import { isOutOfService } from "../../../domain/rules/selection.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Page } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
@@ -109,6 +111,7 @@ export function Passwords() {
         list={list}
         errors={errors}
         toChoice={mailLine}
+        selectable={(line) => !isOutOfService(line.deviceKind)}
         pageSize={pageSize}
         onPageSize={setPageSize}
       />
@@ -133,9 +136,12 @@ export function Passwords() {
               phoneNumber={line.phoneNumber}
               number={list.page * pageSize + index + 1}
               checked={selection.selected.has(line.id)}
+              disabled={isOutOfService(line.deviceKind)}
               onChange={(checked) => selection.toggle(mailLine(line), checked)}
             >
-              <td>{statusTexts.line[line.status]}</td>
+              <td>
+                {isOutOfService(line.deviceKind) ? statusTexts.outOfService : statusTexts.line[line.status]}
+              </td>
               <td>{line.group?.name ?? ""}</td>
               <td>{line.phoneNumber}</td>
               <td>{line.name}</td>

@@ -1,14 +1,16 @@
 // 確認: the expanded lines with their targets and R14 cautions, then 決定.
 // The preview is asked again here, so what is shown is what the server will
 // accept now; 決定 sends the draft with one idempotency key (a double click or
-// a retry cannot create two receipts).
+// a retry cannot create two receipts) and with what this preview saw (R18: the
+// lines' versions and the previewToken), so a line changed by someone else
+// since it was shown here is refused instead of overwritten.
 import { useEffect, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useLocation } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
 import { ErrorMessages, Loading } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
-import { type MailLine, permissionInput, useFlow } from "../flow.tsx";
+import { type MailLine, permissionInput, seenAtConfirm, useFlow } from "../flow.tsx";
 import type { PreviewPermissionChangeMutation } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { PreviewMutation } from "../hooks/useToConfirm.ts";
@@ -55,9 +57,9 @@ export function PermissionConfirm() {
   }
 
   async function decide() {
-    if (!draft) return;
+    if (!draft || !preview) return;
     const result = await submit({
-      input: { ...permissionInput(draft), idempotencyKey: draft.idempotencyKey },
+      input: { ...permissionInput(draft, seenAtConfirm(preview)), idempotencyKey: draft.idempotencyKey },
     });
     const payload = result.data?.submitPermissionChange;
     if (!payload) return setErrors([commonTexts.networkError]);

@@ -1,8 +1,10 @@
 // 携帯電話番号一覧から選択/設定: choose lines across pages, each with its own
 // backup and migration targets (R6), then 確認画面へ (the server checks R3/R5).
+// 3G lines are shown as サービス対象外 and cannot be chosen (R16).
 import { useEffect, useState } from "react";
 import { useSubscription } from "urql";
 import { Link } from "wouter";
+import { isOutOfService } from "../../../domain/rules/selection.ts";
 import { Page, Steps } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
 import { ListTable, SelectRow } from "../components/ListTable.tsx";
@@ -25,7 +27,7 @@ export const PermissionLinesQuery = graphql(`
       edges {
         cursor
         node {
-          id phoneNumber name status contractStatus backup phonebookMigration version
+          id phoneNumber name status contractStatus deviceKind backup phonebookMigration version
           group { id name }
         }
       }
@@ -95,6 +97,7 @@ export function PermissionLines() {
         list={list}
         errors={errors}
         toChoice={choice}
+        selectable={(line) => !isOutOfService(line.deviceKind)}
         pageSize={pageSize}
         onPageSize={setPageSize}
       />
@@ -136,26 +139,31 @@ export function PermissionLines() {
         <tbody>
           {list.rows.map((line, index) => {
             const chosen = selection.selected.get(line.id);
+            const outOfService = isOutOfService(line.deviceKind);
             return (
               <SelectRow
                 key={line.id}
                 phoneNumber={line.phoneNumber}
                 number={list.page * pageSize + index + 1}
                 checked={Boolean(chosen)}
+                disabled={outOfService}
                 onChange={(checked) => selection.toggle(choice(line), checked)}
               >
                 <td>{line.group?.name ?? ""}</td>
                 <td>{line.phoneNumber}</td>
                 <td>{line.name}</td>
                 <td>
-                  {line.contractStatus === "CANCELLED"
-                    ? statusTexts.contract.CANCELLED
-                    : statusTexts.line[line.status]}
+                  {outOfService
+                    ? statusTexts.outOfService
+                    : line.contractStatus === "CANCELLED"
+                      ? statusTexts.contract.CANCELLED
+                      : statusTexts.line[line.status]}
                 </td>
                 <td>
                   <input
                     type="checkbox"
                     checked={chosen ? chosen.backup : line.backup}
+                    disabled={outOfService}
                     onChange={(e) => setTarget(line, "backup", e.target.checked)}
                     aria-label={`${line.phoneNumber}の${commonTexts.backup}`}
                   />
@@ -164,6 +172,7 @@ export function PermissionLines() {
                   <input
                     type="checkbox"
                     checked={chosen ? chosen.phonebookMigration : line.phonebookMigration}
+                    disabled={outOfService}
                     onChange={(e) => setTarget(line, "phonebookMigration", e.target.checked)}
                     aria-label={`${line.phoneNumber}の${commonTexts.migration}`}
                   />

@@ -1,0 +1,330 @@
+// Input hygiene: what no argument may carry, refused once per operation
+// before anything runs, over HTTP, SSE and WebSocket alike. Each of these
+// used to reach the database and fail the whole request as "Unexpected
+// error.":
+// - a NUL character in any text (PostgreSQL's text cannot hold U+0000);
+// - a list of tens of thousands of ids (one query may bind at most 65,535
+//   parameters); no list argument needs more than a page or a selection of
+//   200, so 1,000 leaves the rules (R3: more than 200 lines) their own error;
+// - text beyond any use (a preview token, the longest, is at most 16 KB);
+// - a Prisma list cursor this list did not hand out: one of another list, or
+//   edited by hand (Pothos reads a relation's page while the parent's query
+//   is planned, so a check in the connection's own resolver would come too
+//   late). A cursor that is no Prisma cursor at all Pothos refuses itself.
+// Global IDs are checked where they are decoded (schema/ids.ts), DateTimes by
+// their scalar. What Pothos itself refuses (a malformed cursor, an ID of
+// another type) keeps its message and gets the code too (`maskError`).
+import { decodeBase64, decodeCursorChunk, PothosValidationError } from "@pothos/core";
+import {
+  BREAK,
+  type DocumentNode,
+  type FieldNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLSchema,
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
+import { type Plugin, maskError as yogaMaskError } from "graphql-yoga";
+import { getDatamodel } from "../prisma/generated/pothos-types.ts";
+import { isUuid } from "./ids.ts";
+
+const BAD_USER_INPUT = "BAD_USER_INPUT";
+
+function badInput(message: string, extensions: Record<string, unknown> = {}, node?: FieldNode): GraphQLError {
+  return new GraphQLError(message, { nodes: node, extensions: { code: BAD_USER_INPUT, ...extensions } });
+}
+
+/** The most items any list argument holds. */
+export const MAX_LIST_LENGTH = 1_000;
+/** The most characters any text argument holds. */
+export const MAX_TEXT_LENGTH = 65_536;
+
+const problems = {
+  NUL: "Text arguments must not contain the NUL character (U+0000).",
+  TEXT_TOO_LONG: `Text arguments hold at most ${MAX_TEXT_LENGTH.toLocaleString("en")} characters.`,
+  LIST_TOO_LONG: `List arguments hold at most ${MAX_LIST_LENGTH.toLocaleString("en")} items.`,
+} as const;
+
+type Problem = keyof typeof problems;
+
+function textProblem(text: string): Problem | null {
+  if (text.length > MAX_TEXT_LENGTH) return "TEXT_TOO_LONG";
+  return text.includes("\u0000") ? "NUL" : null;
+}
+
+/** What is wrong anywhere inside a JSON value (a variable), if anything. */
+function valueProblem(value: unknown): Problem | null {
+  if (typeof value === "string") return textProblem(value);
+  if (Array.isArray(value)) {
+    if (value.length > MAX_LIST_LENGTH) return "LIST_TOO_LONG";
+    for (const item of value) {
+      const problem = valueProblem(item);
+      if (problem) return problem;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const item of Object.values(value)) {
+      const problem = valueProblem(item);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+// ---- Cursors ---------------------------------------------------------------
+// A Prisma connection's cursor is base64("GPC:" + chunk), the chunk holding
+// the values of one unique key of the node's model: a single field (`S:…`) or
+// a compound key (`T:[…]`). Which key a connection pages by is Pothos's
+// secret, so a cursor must fit every key of the model with as many fields
+// (for receipts, a single value must be a valid `id` and `number` alike).
+
+/** What a cursor part may hold: a generated id (UUID), text, a 32-bit integer, or anything (other types). */
+type Part = "uuid" | "text" | "int" | "any";
+
+const models = getDatamodel().datamodel.models as Record<
+  string,
+  {
+    fields: readonly {
+      name: string;
+      kind: string;
+      type: string;
+      isId: boolean;
+      isUnique: boolean;
+      hasDefaultValue: boolean;
+      relationFromFields?: readonly string[];
+    }[];
+    primaryKey: { fields: readonly string[] } | null;
+    uniqueIndexes: readonly { fields: readonly string[] }[];
+  }
+>;
+
+/** Ids the database generates are UUIDs (`@default(uuid(7)) @db.Uuid`). */
+function hasGeneratedId(model: string): boolean {
+  return models[model]?.fields.some((f) => f.isId && f.type === "String" && f.hasDefaultValue) ?? false;
+}
+
+function partOf(model: string, name: string): Part {
+  const fields = models[model]?.fields ?? [];
+  const field = fields.find((f) => f.name === name);
+  if (field?.type === "Int") return "int";
+  if (field?.type !== "String") return "any";
+  if (field.isId && field.hasDefaultValue) return "uuid";
+  // A foreign key holds the (generated) id of the row it points to.
+  const relation = fields.find((f) => f.kind === "object" && f.relationFromFields?.includes(name));
+  return relation && hasGeneratedId(relation.type) ? "uuid" : "text";
+}
+
+const keysByModel = new Map<string, Part[][]>();
+
+/** The unique keys of a model, as the parts of a cursor over each. */
+function cursorKeys(model: string): Part[][] {
+  let keys = keysByModel.get(model);
+  if (!keys) {
+    const data = models[model];
+    const names = data
+      ? [
+          ...data.fields.filter((f) => f.kind === "scalar" && (f.isId || f.isUnique)).map((f) => [f.name]),
+          ...(data.primaryKey ? [data.primaryKey.fields] : []),
+          ...data.uniqueIndexes.map((index) => index.fields),
+        ]
+      : [];
+    keys = names.map((fields) => fields.map((name) => partOf(model, name)));
+    keysByModel.set(model, keys);
+  }
+  return keys;
+}
+
+function fits(part: Part, value: unknown): boolean {
+  switch (part) {
+    case "uuid":
+      return isUuid(value);
+    case "text":
+      return typeof value === "string" && !value.includes("\u0000");
+    case "int":
+      return Number.isSafeInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1;
+    default:
+      if (value instanceof Date) return !Number.isNaN(value.getTime());
+      return value != null && valueProblem(value) === null;
+  }
+}
+
+/**
+ * Is `cursor` a Prisma cursor (`GPC:…`) that no connection over `model` hands
+ * out? Anything else is the connection's to judge (Pothos refuses what it
+ * cannot read as "Invalid cursor", and a list with cursors of its own reads them).
+ */
+export function isForgedPrismaCursor(model: string, cursor: string): boolean {
+  let text: string;
+  try {
+    text = decodeBase64(cursor);
+  } catch {
+    return false;
+  }
+  if (!text.startsWith("GPC:")) return false;
+  let value: unknown;
+  try {
+    value = decodeCursorChunk(text.slice(4));
+  } catch {
+    return true;
+  }
+  const parts = Array.isArray(value) ? value : [value];
+  const keys = cursorKeys(model).filter((key) => key.length === parts.length);
+  return keys.length === 0 || !keys.every((key) => key.every((part, i) => fits(part, parts[i])));
+}
+
+/** The Prisma model of a connection field's nodes, if it is one. */
+function connectionModel(field: GraphQLField<unknown, unknown>): string | null {
+  if (!field.args.some((arg) => arg.name === "after" || arg.name === "before")) return null;
+  const connection = getNamedType(field.type);
+  if (!isObjectType(connection)) return null;
+  const edge = getNamedType(connection.getFields().edges?.type);
+  if (!isObjectType(edge)) return null;
+  const node = getNamedType(edge.getFields().node?.type);
+  const model = node?.extensions?.pothosPrismaModel;
+  return typeof model === "string" ? model : null;
+}
+
+const CURSOR_MESSAGE =
+  "Invalid cursor: pass a cursor this list returned (edges.cursor, pageInfo.startCursor or pageInfo.endCursor).";
+
+// ---- The check -------------------------------------------------------------
+
+/** The first thing in the operation's input that no field may receive, as a coded error. */
+export function inputError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): GraphQLError | null {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    const problem = valueProblem(value);
+    if (problem) return badInput(problems[problem], { reason: problem, variable: name });
+  }
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  let coerced: Record<string, unknown> | null | undefined;
+  const variableValues = () => {
+    if (coerced === undefined) {
+      // Variables that do not coerce are execution's to report, with its own error.
+      const result = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+      coerced = result.errors ? null : result.coerced;
+    }
+    return coerced;
+  };
+  const typeInfo = new TypeInfo(schema);
+  let error: GraphQLError | null = null;
+  const definitions = document.definitions.filter(
+    (definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  visit(
+    { ...document, definitions },
+    visitWithTypeInfo(typeInfo, {
+      StringValue(node) {
+        const problem = textProblem(node.value);
+        if (!problem) return;
+        error = badInput(problems[problem], { reason: problem });
+        return BREAK;
+      },
+      ListValue(node) {
+        if (node.values.length <= MAX_LIST_LENGTH) return;
+        error = badInput(problems.LIST_TOO_LONG, { reason: "LIST_TOO_LONG" });
+        return BREAK;
+      },
+      Field(node) {
+        const field = typeInfo.getFieldDef();
+        const model = field && connectionModel(field);
+        const values = model && variableValues();
+        if (!field || !model || !values) return;
+        let args: Record<string, unknown>;
+        try {
+          args = getArgumentValues(field, node, values);
+        } catch {
+          return; // an argument execution will refuse anyway
+        }
+        for (const name of ["after", "before"]) {
+          const cursor = args[name];
+          if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {
+            error = badInput(CURSOR_MESSAGE, { argument: name }, node);
+            return BREAK;
+          }
+        }
+      },
+    }),
+  );
+  return error;
+}
+
+/**
+ * Refuses an operation (query, mutation or subscription) whose input no field
+ * may receive, before it runs; and codes what parsing and validation throw
+ * (graphql-armor's limits throw), which over WebSocket reaches the client
+ * without passing yoga's HTTP plugins or its error mask.
+ */
+export function useInputHygiene(): Plugin {
+  return {
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((...args) => {
+        try {
+          return parseFn(...args);
+        } catch (error) {
+          throw error instanceof GraphQLError ? coded(error, "GRAPHQL_PARSE_FAILED") : error;
+        }
+      });
+    },
+    onValidate({ validateFn, setValidationFn }) {
+      setValidationFn((...args) => {
+        try {
+          return validateFn(...args);
+        } catch (error) {
+          throw error instanceof GraphQLError ? coded(error, "GRAPHQL_VALIDATION_FAILED") : error;
+        }
+      });
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = inputError(args.schema, args.document, args.operationName, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = inputError(args.schema, args.document, args.operationName, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+/**
+ * The error itself, now with a code: yoga logs an error its mask replaced as
+ * an unexpected one, and these are the client's.
+ */
+function coded(error: GraphQLError, code: string): GraphQLError {
+  (error.extensions as Record<string, unknown>).code ??= code;
+  return error;
+}
+
+/**
+ * Yoga's error masking, except that every client error carries a code:
+ * - what Pothos refuses as invalid input (a malformed cursor or global ID, an
+ *   ID of the wrong type) keeps its message and gets BAD_USER_INPUT, like ours;
+ * - errors of the request itself (no path: the document, the armor limits,
+ *   variables that do not coerce) get GRAPHQL_VALIDATION_FAILED, or
+ *   BAD_USER_INPUT for a variable, whichever transport carried them (yoga
+ *   codes some of them over plain HTTP only).
+ * Anything else unexpected is masked as before ("Unexpected error.").
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (error instanceof GraphQLError && !error.extensions.code) {
+    const cause = error instanceof PothosValidationError ? error : error.originalError;
+    if (cause instanceof PothosValidationError) return coded(error, BAD_USER_INPUT);
+    if (!error.path && (!error.originalError || error.originalError instanceof GraphQLError)) {
+      const ofVariable = error.nodes?.some((node) => node.kind === Kind.VARIABLE_DEFINITION);
+      return coded(error, ofVariable ? BAD_USER_INPUT : "GRAPHQL_VALIDATION_FAILED");
+    }
+  }
+  return yogaMaskError(error, message, isDev);
+}
