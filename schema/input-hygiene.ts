@@ -15,26 +15,16 @@
 // their scalar. What Pothos itself refuses (a malformed cursor, an ID of
 // another type) keeps its message and gets the code too (`maskError`).
 import { decodeBase64, decodeCursorChunk, PothosValidationError } from "@pothos/core";
-import {
-  BREAK,
-  type DocumentNode,
-  type FieldNode,
-  GraphQLError,
-  type GraphQLField,
-  type GraphQLSchema,
-  getArgumentValues,
-  getNamedType,
-  getOperationAST,
-  getVariableValues,
-  isObjectType,
-  Kind,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-} from "graphql";
+import { type FieldNode, GraphQLError, type GraphQLField, getNamedType, isObjectType, Kind } from "graphql";
 import { type Plugin, maskError as yogaMaskError } from "graphql-yoga";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import { isUuid } from "./ids.ts";
+import {
+  fieldArguments,
+  type OperationCheck,
+  refuseBeforeRunning,
+  walkOperation,
+} from "./operation-checks.ts";
 
 const BAD_USER_INPUT = "BAD_USER_INPUT";
 
@@ -197,69 +187,36 @@ const CURSOR_MESSAGE =
 // ---- The check -------------------------------------------------------------
 
 /** The first thing in the operation's input that no field may receive, as a coded error. */
-export function inputError(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Readonly<Record<string, unknown>> | null | undefined,
-): GraphQLError | null {
+export const inputError: OperationCheck = (schema, document, operationName, variables) => {
   for (const [name, value] of Object.entries(variables ?? {})) {
     const problem = valueProblem(value);
     if (problem) return badInput(problems[problem], { reason: problem, variable: name });
   }
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return null;
-  let coerced: Record<string, unknown> | null | undefined;
-  const variableValues = () => {
-    if (coerced === undefined) {
-      // Variables that do not coerce are execution's to report, with its own error.
-      const result = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-      coerced = result.errors ? null : result.coerced;
-    }
-    return coerced;
-  };
-  const typeInfo = new TypeInfo(schema);
-  let error: GraphQLError | null = null;
-  const definitions = document.definitions.filter(
-    (definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
-  );
-  visit(
-    { ...document, definitions },
-    visitWithTypeInfo(typeInfo, {
-      StringValue(node) {
-        const problem = textProblem(node.value);
-        if (!problem) return;
-        error = badInput(problems[problem], { reason: problem });
-        return BREAK;
-      },
-      ListValue(node) {
-        if (node.values.length <= MAX_LIST_LENGTH) return;
-        error = badInput(problems.LIST_TOO_LONG, { reason: "LIST_TOO_LONG" });
-        return BREAK;
-      },
-      Field(node) {
-        const field = typeInfo.getFieldDef();
-        const model = field && connectionModel(field);
-        const values = model && variableValues();
-        if (!field || !model || !values) return;
-        let args: Record<string, unknown>;
-        try {
-          args = getArgumentValues(field, node, values);
-        } catch {
-          return; // an argument execution will refuse anyway
+  return walkOperation(schema, document, operationName, variables, ({ typeInfo, variables, fail }) => ({
+    StringValue(node) {
+      const problem = textProblem(node.value);
+      if (problem) return fail(badInput(problems[problem], { reason: problem }));
+    },
+    ListValue(node) {
+      if (node.values.length > MAX_LIST_LENGTH) {
+        return fail(badInput(problems.LIST_TOO_LONG, { reason: "LIST_TOO_LONG" }));
+      }
+    },
+    Field(node) {
+      const field = typeInfo.getFieldDef();
+      const model = field && connectionModel(field);
+      const values = model && variables();
+      const args = field && values && fieldArguments(field, node, values);
+      if (!model || !args) return;
+      for (const name of ["after", "before"]) {
+        const cursor = args[name];
+        if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {
+          return fail(badInput(CURSOR_MESSAGE, { argument: name }, node));
         }
-        for (const name of ["after", "before"]) {
-          const cursor = args[name];
-          if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {
-            error = badInput(CURSOR_MESSAGE, { argument: name }, node);
-            return BREAK;
-          }
-        }
-      },
-    }),
-  );
-  return error;
-}
+      }
+    },
+  }));
+};
 
 /**
  * Refuses an operation (query, mutation or subscription) whose input no field
@@ -269,6 +226,7 @@ export function inputError(
  */
 export function useInputHygiene(): Plugin {
   return {
+    ...refuseBeforeRunning(inputError),
     onParse({ parseFn, setParseFn }) {
       setParseFn((...args) => {
         try {
@@ -286,14 +244,6 @@ export function useInputHygiene(): Plugin {
           throw error instanceof GraphQLError ? coded(error, "GRAPHQL_VALIDATION_FAILED") : error;
         }
       });
-    },
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = inputError(args.schema, args.document, args.operationName, args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = inputError(args.schema, args.document, args.operationName, args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }

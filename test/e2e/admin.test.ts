@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenTexts, targetLineCount, userErrorMessages } from "../../domain/messages.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, screenshot } from "../support/browser.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
 import { ensureWebBuilt } from "../support/web-build.ts";
@@ -43,14 +43,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function logIn(target: Page, loginId: string) {
-  await target.goto(`${baseUrl}/`);
-  await target.getByLabel("管理者ID").fill(loginId);
-  await target.getByLabel("パスワード").fill("demo-pass");
-  await target.getByRole("button", { name: "ログイン" }).click();
-  await target.getByRole("heading", { name: "サービスメニュー" }).waitFor();
-}
-
 const alert = (target: Page) => target.getByRole("alert");
 const counter = (target: Page) => target.locator("output.counter").first();
 
@@ -80,7 +72,7 @@ describe("an administrator in the browser", () => {
     await page.getByRole("button", { name: "ログイン" }).click();
     await expect.poll(() => alert(page).innerText()).toBe("ログインIDまたはパスワードが正しくありません。");
 
-    await logIn(page, "Manager@admin");
+    await logIn(page, baseUrl, "Manager@admin");
     for (const title of [
       "利用可否設定",
       "アプリダウンロード依頼メール送信",
@@ -264,7 +256,7 @@ describe("an administrator in the browser", () => {
   it("a GROUP administrator sees only the lines of their group", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const groupPage = await context.newPage();
-    await logIn(groupPage, "GroupA@admin");
+    await logIn(groupPage, baseUrl, "GroupA@admin");
     await groupPage.getByRole("link", { name: "利用可否設定 次へ" }).click();
     await groupPage.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
     await expect.poll(() => counter(groupPage).innerText()).toBe("対象回線選択:0件/96件");
@@ -278,7 +270,7 @@ describe("an administrator in the browser", () => {
   it("stays usable on a narrow window: nothing but the tables scrolls sideways", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     const narrow = await context.newPage();
-    await logIn(narrow, "Manager@admin");
+    await logIn(narrow, baseUrl, "Manager@admin");
     await narrow.getByRole("link", { name: "利用可否設定 次へ" }).click();
     await narrow.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
     await expect.poll(() => counter(narrow).innerText()).toBe("対象回線選択:0件/1000件");

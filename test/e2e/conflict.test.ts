@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { userErrorMessages } from "../../domain/messages.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, screenshot } from "../support/browser.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
 import { ensureWebBuilt } from "../support/web-build.ts";
@@ -59,14 +59,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function logIn(page: Page, loginId: string) {
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel("管理者ID").fill(loginId);
-  await page.getByLabel("パスワード").fill("demo-pass");
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.getByRole("heading", { name: "サービスメニュー" }).waitFor();
-}
-
 async function openLineList(page: Page) {
   await page.getByRole("link", { name: "利用可否設定 次へ" }).click();
   await page.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
@@ -114,7 +106,7 @@ describe("two administrators on the same line", () => {
     expect(before.backup).toBe(false);
 
     // 代理管理者 flips migration on the line and goes to 確認.
-    await logIn(substitute, "Substitute@admin");
+    await logIn(substitute, baseUrl, "Substitute@admin");
     await openLineList(substitute);
     await substitute.getByLabel(`${LINE}の電話帳移行機能`).click();
     await expect.poll(() => counter(substitute).innerText()).toBe("対象回線選択:1件/1000件");
@@ -122,7 +114,7 @@ describe("two administrators on the same line", () => {
     await screenshot(substitute, "conflict-01-substitute-confirm");
 
     // Meanwhile 管理者 allows backup on the same line, and the carrier applies it.
-    await logIn(manager, "Manager@admin");
+    await logIn(manager, baseUrl, "Manager@admin");
     await openLineList(manager);
     await manager.getByLabel(`${LINE}のバックアップ機能`).check();
     await toConfirm(manager, 1);

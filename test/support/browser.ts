@@ -98,6 +98,20 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
+/** Signs in on the web client's login page and waits for the service menu. */
+export async function logIn(
+  page: Page,
+  baseUrl: string,
+  loginId: string,
+  password = "demo-pass",
+): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel("管理者ID").fill(loginId);
+  await page.getByLabel("パスワード").fill(password);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("heading", { name: "サービスメニュー" }).waitFor();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
