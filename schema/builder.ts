@@ -16,6 +16,7 @@ import type { Logger } from "../server/logger.ts";
 import type { ActorCache } from "../services/auth.ts";
 import type { Carrier } from "../services/carrier/port.ts";
 import type { EventsPort } from "../services/events.ts";
+import type { LoginThrottle } from "../services/login-throttle.ts";
 import type { Loaders } from "../services/progress.ts";
 import type { Realtime } from "../services/realtime.ts";
 import type { SharedReads } from "../services/shared-reads.ts";
@@ -36,6 +37,8 @@ export interface Context {
   realtime: Realtime;
   /** Recently authenticated actors; revocations go through it. */
   actors: ActorCache;
+  /** Sign-in throttling per client address and per (login id, address). */
+  loginThrottle: LoginThrottle;
   /** Reads shared by all subscribers of one event on this instance. */
   sharedReads: SharedReads;
   /** The carrier (roster, passwords). */

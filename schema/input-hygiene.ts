@@ -15,10 +15,24 @@
 // their scalar. What Pothos itself refuses (a malformed cursor, an ID of
 // another type) keeps its message and gets the code too (`maskError`).
 import { decodeBase64, decodeCursorChunk, PothosValidationError } from "@pothos/core";
-import { type FieldNode, GraphQLError, type GraphQLField, getNamedType, isObjectType, Kind } from "graphql";
+import {
+  type FieldNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLInputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  Kind,
+} from "graphql";
 import { type Plugin, maskError as yogaMaskError } from "graphql-yoga";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import { isUuid } from "./ids.ts";
+import { intRange, listBound, textBound } from "./input-bounds.ts";
 import {
   fieldArguments,
   type OperationCheck,
@@ -184,6 +198,75 @@ function connectionModel(field: GraphQLField<unknown, unknown>): string | null {
 const CURSOR_MESSAGE =
   "Invalid cursor: pass a cursor this list returned (edges.cursor, pageInfo.startCursor or pageInfo.endCursor).";
 
+// ---- Bounds by coordinate (input-bounds.ts) ----------------------------------
+
+/** The first argument value (at any depth) past its coordinate's bound, as a coded error. */
+function boundError(value: unknown, type: GraphQLInputType, coordinate: string): GraphQLError | null {
+  if (value === null || value === undefined) return null;
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    if (!Array.isArray(value)) return boundError(value, inner.ofType, coordinate); // a single value coerced to a list
+    const max = listBound(coordinate);
+    if (value.length > max) {
+      return badInput(`${coordinate} holds at most ${max.toLocaleString("en")} items.`, {
+        reason: "LIST_TOO_LONG",
+        argument: coordinate,
+        max,
+      });
+    }
+    for (const item of value) {
+      const error = boundError(item, inner.ofType, coordinate);
+      if (error) return error;
+    }
+    return null;
+  }
+  if (isInputObjectType(inner)) {
+    for (const [name, field] of Object.entries(inner.getFields())) {
+      const error = boundError((value as Record<string, unknown>)[name], field.type, `${inner.name}.${name}`);
+      if (error) return error;
+    }
+    return null;
+  }
+  if (isEnumType(inner) || !isScalarType(inner)) return null;
+  if (typeof value === "string" && (inner.name === "String" || inner.name === "ID")) {
+    const max = textBound(coordinate);
+    if (value.length > max) {
+      return badInput(`${coordinate} holds at most ${max.toLocaleString("en")} characters.`, {
+        reason: "TEXT_TOO_LONG",
+        argument: coordinate,
+        max,
+      });
+    }
+  }
+  if (typeof value === "number" && inner.name === "Int") {
+    const [min, max] = intRange(coordinate);
+    if (value < min || value > max) {
+      return badInput(`${coordinate} must be between ${min} and ${max.toLocaleString("en")}.`, {
+        reason: "OUT_OF_RANGE",
+        argument: coordinate,
+        min,
+        max,
+      });
+    }
+  }
+  return null;
+}
+
+/** The first argument of `field` past its bound. */
+function argumentsError(
+  // biome-ignore lint/suspicious/noExplicitAny: any field of any type
+  field: GraphQLField<any, any>,
+  parent: string,
+  args: Record<string, unknown>,
+  node: FieldNode,
+): GraphQLError | null {
+  for (const arg of field.args) {
+    const error = boundError(args[arg.name], arg.type, `${parent}.${field.name}(${arg.name}:)`);
+    if (error) return new GraphQLError(error.message, { nodes: node, extensions: error.extensions });
+  }
+  return null;
+}
+
 // ---- The check -------------------------------------------------------------
 
 /** The first thing in the operation's input that no field may receive, as a coded error. */
@@ -204,10 +287,15 @@ export const inputError: OperationCheck = (schema, document, operationName, vari
     },
     Field(node) {
       const field = typeInfo.getFieldDef();
-      const model = field && connectionModel(field);
-      const values = model && variables();
-      const args = field && values && fieldArguments(field, node, values);
-      if (!model || !args) return;
+      if (!field || field.args.length === 0) return;
+      const values = variables();
+      const args = values && fieldArguments(field, node, values);
+      if (!args) return;
+      const parent = typeInfo.getParentType()?.name ?? "";
+      const outOfBounds = argumentsError(field, parent, args, node);
+      if (outOfBounds) return fail(outOfBounds);
+      const model = connectionModel(field);
+      if (!model) return;
       for (const name of ["after", "before"]) {
         const cursor = args[name];
         if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {

@@ -6,7 +6,9 @@ import { realtimeMessages } from "../domain/messages.ts";
 import { OUT_OF_SERVICE_DEVICE_KIND } from "../domain/rules/selection.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
-import { endingWith, OVERFLOW, type Subscription } from "../services/realtime.ts";
+import { sharedEvent } from "../server/shared-subscriptions.ts";
+import { watchLineChanges } from "../services/line-changes.ts";
+import { endingWith, OVERFLOW } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { PAGE_LIMIT } from "./connection-args.ts";
@@ -80,19 +82,10 @@ const LineFilter = builder.inputType("LineFilter", {
 
 type LineFilterShape = typeof LineFilter.$inferInput;
 
-/** The longest search a line filter runs. */
-export const MAX_SEARCH_LENGTH = 100;
-
 export function lineFilterWhere(filter: LineFilterShape | null | undefined): Prisma.LineWhereInput[] {
   if (!filter) return [];
   const where: Prisma.LineWhereInput[] = [];
   const search = filter.search?.trim();
-  if (search && search.length > MAX_SEARCH_LENGTH) {
-    // Every character costs each ILIKE over every visible line (200,000 took 7 s).
-    throw new GraphQLError(`LineFilter.search holds at most ${MAX_SEARCH_LENGTH} characters.`, {
-      extensions: { code: "BAD_USER_INPUT" },
-    });
-  }
   if (search) {
     const or: Prisma.LineWhereInput[] = [
       { name: { contains: search, mode: "insensitive" } },
@@ -225,36 +218,26 @@ builder.mutationField("refreshLines", (t) =>
   }),
 );
 
+/** Names each changed line read for an event; watchers of the same view share its execution. */
+let lineEvents = 0;
+
 function lineChanges(ctx: Context, groupId: string | null, lineIds: string[] | null) {
-  const live = ctx.realtime.subscribe("lines:changed", actorOf(ctx).accountId);
-  return endingWith(changedLines(ctx, live, groupId, lineIds), live);
+  const stream = watchLineChanges(ctx, actorOf(ctx), { groupId, lineIds });
+  return endingWith(changedLines(stream), stream);
 }
 
-async function* changedLines(
-  ctx: Context,
-  live: Subscription<"lines:changed">,
-  groupId: string | null,
-  lineIds: string[] | null,
-) {
-  const actor = actorOf(ctx);
-  const wanted = lineIds ? new Set(lineIds) : null;
+async function* changedLines(stream: ReturnType<typeof watchLineChanges>) {
   try {
-    for await (const change of live) {
-      if (change === OVERFLOW) {
+    for await (const line of stream) {
+      if (line === OVERFLOW) {
         // Which lines changed is lost; the client re-subscribes and refetches.
         throw new GraphQLError(realtimeMessages.SLOW_CONSUMER, { extensions: { code: "SLOW_CONSUMER" } });
       }
-      const ids = change.lineIds.filter((id) => !wanted || wanted.has(id));
-      if (ids.length === 0) continue;
-      // Read the lines now: the event only says which changed; the caller's
-      // scope (a GROUP administrator's groups) applies as everywhere else.
-      const lines = await ctx.db.line.findMany({
-        where: { AND: [{ id: { in: ids } }, lineScope(actor), groupId ? { groupId } : {}] },
-      });
-      yield* lines;
+      // The read is shared, so every watcher of this event holds this very object.
+      yield sharedEvent(line, () => `line:${line.id}:${++lineEvents}`);
     }
   } finally {
-    await live.return();
+    await stream.return();
   }
 }
 

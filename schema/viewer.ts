@@ -102,6 +102,7 @@ const LoginPayload = builder
   .objectRef<{
     token: string | null;
     expiresAt: Date | null;
+    retryAfterSeconds?: number | null;
     userErrors: { code: string; message: string }[];
   }>("LoginPayload")
   .implement({
@@ -112,6 +113,12 @@ const LoginPayload = builder
         resolve: (p) => p.token,
       }),
       expiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.expiresAt }),
+      retryAfterSeconds: t.int({
+        nullable: true,
+        description:
+          "With LOGIN_LOCKED: seconds before this login id may be tried again from this address (or, when the address made too many failed sign-ins, any login id from it). Null otherwise.",
+        resolve: (p) => p.retryAfterSeconds ?? null,
+      }),
       userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
     }),
   });
@@ -128,15 +135,26 @@ builder.mutationField("login", (t) =>
     resolve: async (_root, args, ctx) => {
       const input = LoginInput.safeParse(args);
       if (!input.success) return failed("INVALID_CREDENTIALS");
-      const result = await login(ctx.db, ctx.clock, { ...input.data, ip: ctx.ip });
-      if (!result.ok) return failed(result.code);
+      const result = await login(
+        ctx.db,
+        ctx.clock,
+        { ...input.data, ip: ctx.ip },
+        { throttle: ctx.loginThrottle, logger: ctx.logger },
+      );
+      if (!result.ok)
+        return failed(result.code, result.code === "LOGIN_LOCKED" ? result.retryAfterSeconds : null);
       return { token: result.token, expiresAt: result.expiresAt, userErrors: [] };
     },
   }),
 );
 
-function failed(code: "INVALID_CREDENTIALS" | "LOGIN_LOCKED") {
-  return { token: null, expiresAt: null, userErrors: [{ code, message: authErrorMessages[code] }] };
+function failed(code: "INVALID_CREDENTIALS" | "LOGIN_LOCKED", retryAfterSeconds: number | null = null) {
+  return {
+    token: null,
+    expiresAt: null,
+    retryAfterSeconds,
+    userErrors: [{ code, message: authErrorMessages[code] }],
+  };
 }
 
 builder.mutationField("logout", (t) =>

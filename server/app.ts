@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
 import { type Clock, createClock } from "../domain/clock.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
@@ -19,23 +18,31 @@ import { authenticate, authenticateCredential, createActorCache, credentialKey }
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { publishingEvents } from "../services/events.ts";
+import { createLoginThrottle } from "../services/login-throttle.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
 import { createLoaders } from "../services/progress.ts";
+import { createRateLimits } from "../services/rate-limits.ts";
 import { createRealtime, OVERFLOW, type Realtime } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
 import { createSharedReads } from "../services/shared-reads.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
+import {
+  corsPolicy,
+  isAllowedWebSocketOrigin,
+  renderGraphiQLPage,
+  useBrowserSecurityHeaders,
+} from "./browser-security.ts";
+import { clientAddressResolver } from "./client-address.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, type Logger, yogaLogging } from "./logger.ts";
+import { createRateLimit } from "./rate-limit.ts";
 import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
 
 export const GRAPHQL_PATH = "/graphql";
-
-let graphiqlPage: string | undefined;
 
 /** Limits on what one operation may ask for (graphql-armor). */
 export const armorLimits = {
@@ -114,6 +121,27 @@ export async function buildApp(options: AppOptions): Promise<App> {
       });
   const realtimeHub = createRealtime(config.redisUrl);
   const sharedReads = createSharedReads();
+  // Shared by every instance through Redis when it is set.
+  const loginThrottle = createLoginThrottle({
+    policy: config.loginThrottle,
+    redisUrl: config.redisUrl,
+    logger,
+  });
+  const clientAddress = clientAddressResolver(config.trustProxy);
+  // Query-cost budgets per session, API token or client address (0 points: none).
+  const rateLimits =
+    config.rateLimitPoints > 0
+      ? createRateLimits({
+          points: config.rateLimitPoints,
+          windowSeconds: config.rateLimitWindowSeconds,
+          redisUrl: config.redisUrl,
+          onStoreError: (error) =>
+            logger.warn({ err: error }, "rate limits: Redis unavailable, counting in memory meanwhile"),
+        })
+      : null;
+  const rateLimit = rateLimits
+    ? createRateLimit({ limits: rateLimits, cost: armorLimits.costLimit, now: () => clock.now() })
+    : null;
   const realtime = realtimeHub.pubsub;
   const actors = createActorCache({
     ttlMs: config.actorCacheMs,
@@ -163,25 +191,30 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
+    // Deliberately bounded (yoga's default is 25 MB): the largest request the
+    // web client sends (200 lines with a preview token) is a few tens of KB.
+    maxRequestBodySize: config.maxRequestBytes,
     landingPage: false,
     graphiql: { title: "Anshin Backup GraphQL" },
-    // GraphiQL from the installed package, not a CDN: it loads offline and
-    // behind a firewall. The page (~9 MB, all assets inline) is built once.
-    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    // From the installed package (works offline), built once, with its own CSP.
+    renderGraphiQL: renderGraphiQLPage,
+    // None by default: the web client is same-origin (CORS_ORIGINS).
+    cors: corsPolicy(config.corsOrigins),
     // Unexpected errors reach clients as "Unexpected error." (masked); expected
     // ones carry extensions.code; bad input (and what Pothos refuses as such) BAD_USER_INPUT.
     maskedErrors: { maskError },
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(" ")),
-      info: (...args) => logger.info(args.map(String).join(" ")),
-      warn: (...args) => logger.warn(args.map(String).join(" ")),
-      error: (...args) => logger.error(args.map(String).join(" ")),
-    },
+    // Errors as structured, scrubbed fields: String(error) would print the
+    // operation's source, where a password may be written inline.
+    logging: yogaLogging(logger),
     plugins: [
+      // CSP, X-Frame-Options and nosniff on every /graphql response, GraphiQL's page included.
+      useBrowserSecurityHeaders(config.corsOrigins),
       // Browsers may only reach GraphQL with non-simple requests (JSON POST or a
       // custom header), so another site cannot make a logged-in browser act.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       ...new EnvelopArmor(armorLimits).protect().plugins,
+      // Each operation that passed the limits above is charged its cost, or refused (RATE_LIMITED).
+      ...(rateLimit ? [rateLimit.plugin] : []),
       // Before anything runs: bad first/last/after/before are BAD_USER_INPUT.
       usePagingArguments(),
       // Before anything runs: NUL characters and foreign cursors are BAD_USER_INPUT.
@@ -197,7 +230,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
         settings,
         actor: await authenticate(db, clock, header, actors),
         actors,
-        ip: req?.socket?.remoteAddress ?? null,
+        loginThrottle,
+        // For a WebSocket, `req` is its upgrade request.
+        ip: req ? clientAddress(req) : null,
         loaders: createLoaders(db),
         carrier,
         realtime: realtimeHub,
@@ -220,6 +255,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     web(req, res);
   });
+  // A client that sends its request slowly (a byte at a time) holds a socket
+  // and a parser: it gets 10 s for the headers and 30 s for the whole request
+  // (Node's defaults are 60 s and 5 min). Responses (SSE streams) are not bounded.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   const ws = attachGraphqlWs(
     server,
     yoga,
@@ -234,6 +274,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     {
       keepAliveMs: config.wsKeepAliveMs,
       maxBufferedBytes: config.wsMaxBufferedBytes,
+      // Browsers' upgrades from other sites' pages are refused with 403.
+      acceptOrigin: (request) => isAllowedWebSocketOrigin(request, config.corsOrigins),
+      maxMessageBytes: config.maxRequestBytes,
+      maxOperationsPerSocket: config.wsMaxSubscriptionsPerSocket,
+      maxSocketsPerCredential: config.wsMaxSocketsPerCredential,
+      admit: rateLimit?.admit,
       logger,
       now: () => clock.now(),
     },
@@ -298,6 +344,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         mailer.close();
         await revocations.return();
         await realtimeHub.close();
+        await loginThrottle.close();
+        await rateLimits?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

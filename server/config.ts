@@ -2,10 +2,21 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseAcceptanceHours } from "../domain/rules/acceptance.ts";
+import type { LoginThrottlePolicy } from "../services/login-throttle.ts";
+import { parseTrustProxy } from "./client-address.ts";
 
 function validAcceptanceHours(spec: string): boolean {
   try {
     parseAcceptanceHours(spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validTrustProxy(value: string): boolean {
+  try {
+    parseTrustProxy(value);
     return true;
   } catch {
     return false;
@@ -44,6 +55,28 @@ export const logLevelSetting = z
 
 const timeRange = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
 
+/** Comma-separated exact origins (`https://mdm.example.com`), kept as browsers send them. */
+export const corsOriginsSetting = z
+  .string()
+  .transform((spec, ctx) => {
+    const origins: string[] = [];
+    const entries = spec.split(",").map((s) => s.trim());
+    for (const entry of entries.filter(Boolean)) {
+      const url = URL.canParse(entry) ? new URL(entry) : null;
+      const bare = url && url.pathname === "/" && !/[?#@]/.test(entry);
+      if (!url || !["http:", "https:"].includes(url.protocol) || !bare) {
+        ctx.addIssue({
+          code: "custom",
+          message: `expected origins like https://mdm.example.com, got ${entry}`,
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  })
+  .default([]);
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
@@ -68,10 +101,32 @@ const Env = z.object({
     .int()
     .min(1024)
     .default(4 * 1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(200),
+  WS_MAX_SOCKETS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(100_000).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (value) => validTrustProxy(value),
+      "expected IPs, CIDR subnets or loopback/linklocal/uniquelocal, comma-separated",
+    )
+    .optional(),
+  LOGIN_THROTTLE_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_THROTTLE_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  LOGIN_THROTTLE_ADDRESS_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  LOGIN_THROTTLE_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1_000_000),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(60),
   LOG_LEVEL: logLevelSetting,
+  CORS_ORIGINS: corsOriginsSetting,
 });
 
 export interface Config {
@@ -92,6 +147,12 @@ export interface Config {
   wsKeepAliveMs: number;
   /** Unsent bytes a WebSocket may accumulate before the slow consumer is disconnected. */
   wsMaxBufferedBytes: number;
+  /** The largest HTTP request body and WebSocket message accepted (bytes). */
+  maxRequestBytes: number;
+  /** Operations one WebSocket may run at once. */
+  wsMaxSubscriptionsPerSocket: number;
+  /** WebSockets one session or API token may hold open at once (on this instance). */
+  wsMaxSocketsPerCredential: number;
   /** Whether this process applies receipt items and runs the daily sync (off: an API-only instance). */
   runWorker: boolean;
   /** Receipt items one process applies at once. */
@@ -100,7 +161,17 @@ export interface Config {
   workerLeaseMs: number;
   /** How long an instance trusts a token's administrator or API token without reading it again. */
   actorCacheMs: number;
+  /** Proxies whose X-Forwarded-For names the client (server/client-address.ts); empty: none. */
+  trustProxy: string[];
+  /** Sign-in throttling (services/login-throttle.ts). */
+  loginThrottle: LoginThrottlePolicy;
+  /** Query-cost points each session, API token or client address may spend per window (0: no limit). */
+  rateLimitPoints: number;
+  /** The rate-limit window, in seconds. */
+  rateLimitWindowSeconds: number;
   logLevel: z.infer<typeof logLevelSetting>;
+  /** Other sites' origins whose pages may call the API (CORS) and open WebSockets; none by default. */
+  corsOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -121,9 +192,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.WORKER === "on",
     wsKeepAliveMs: e.WS_KEEPALIVE_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
+    wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    wsMaxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
     actorCacheMs: e.ACTOR_CACHE_MS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    loginThrottle: {
+      freeFailures: e.LOGIN_THROTTLE_FREE_FAILURES,
+      maxDelaySeconds: e.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
+      addressFailures: e.LOGIN_THROTTLE_ADDRESS_FAILURES,
+      addressWindowSeconds: e.LOGIN_THROTTLE_ADDRESS_WINDOW_SECONDS,
+    },
+    rateLimitPoints: e.RATE_LIMIT_POINTS,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_S,
     logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -61,6 +61,13 @@ function credentialEnded(): GraphQLError {
   return new GraphQLError(authErrorMessages.UNAUTHENTICATED, { extensions: { code: "UNAUTHENTICATED" } });
 }
 
+function tooManyOperations(max: number): GraphQLError {
+  return new GraphQLError(
+    `Too many operations on this WebSocket (at most ${max} at once): complete some, or open another socket.`,
+    { extensions: { code: "TOO_MANY_SUBSCRIPTIONS", limit: max } },
+  );
+}
+
 interface EndableStream<T> extends AsyncGenerator<T, void, unknown> {
   /** Ends the stream from the server's side: its pending (or next) read fails with `error`. */
   end(error: unknown): void;
@@ -191,12 +198,41 @@ export function attachGraphqlWs(
   options: {
     keepAliveMs?: number;
     maxBufferedBytes?: number;
+    /** The largest message a client may send; larger ones close the socket (1009) unread. */
+    maxMessageBytes?: number;
+    /** Operations one socket may run at once; more are refused per operation (TOO_MANY_SUBSCRIPTIONS). */
+    maxOperationsPerSocket?: number;
+    /** Sockets one credential may hold at once; more are closed (4429) at connection_init. */
+    maxSocketsPerCredential?: number;
+    /** Whether an upgrade's Origin may connect; refused ones get HTTP 403 before any frame is read. */
+    acceptOrigin?: (request: IncomingMessage) => boolean;
+    /**
+     * Decides, once an operation has passed validation, whether it may run
+     * (server/rate-limit.ts); errors returned refuse this operation only.
+     */
+    admit?: (args: ExecutionArgs) => Promise<readonly GraphQLError[] | null>;
     logger?: Logger;
     /** The clock credentials' expiries are read on (the server clock). */
     now?: () => Date;
   } = {},
 ) {
-  const wss = new WebSocketServer({ server, path });
+  // ws buffers a whole message before anyone sees it (by default up to
+  // 100 MiB, before connection_init): the bound is the request body's.
+  const wss = new WebSocketServer({
+    server,
+    path,
+    maxPayload: options.maxMessageBytes ?? 1024 * 1024,
+    verifyClient: ({ req }, accept) => {
+      if (options.acceptOrigin?.(req) ?? true) return accept(true);
+      options.logger?.warn(
+        { origin: req.headers.origin, host: req.headers.host, ip: req.socket.remoteAddress },
+        "refused a WebSocket upgrade from another site's page (403)",
+      );
+      accept(false, 403, "Forbidden");
+    },
+  });
+  const maxOperations = options.maxOperationsPerSocket ?? 200;
+  const maxSockets = options.maxSocketsPerCredential ?? 20;
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const now = options.now ?? (() => new Date());
 
@@ -209,11 +245,12 @@ export function attachGraphqlWs(
   const endedCredentials = new LRUCache<string, true>({ max: 10_000 });
   const connectionOf = (socket: WebSocket) => connections.get(socket) as Connection;
 
-  function hold(connection: Connection, credential: ConnectionCredential): boolean {
+  function hold(connection: Connection, credential: ConnectionCredential): boolean | "full" {
     const { key, expiresAt } = credential;
     if (connection.closed || endedCredentials.has(key)) return false;
     if (expiresAt && expiresAt.getTime() <= now().getTime()) return false;
     let holder = holders.get(key);
+    if (holder && holder.connections.size >= maxSockets) return "full";
     const first = !holder;
     if (!holder) {
       holder = { connections: new Set() };
@@ -316,7 +353,19 @@ export function attachGraphqlWs(
       connection.protocol = ctx;
       const credential = await acceptConnection(ctx.connectionParams);
       if (credential === false) return false;
-      return credential === null || hold(connection, credential);
+      if (credential === null) return true;
+      const held = hold(connection, credential);
+      if (held !== "full") return held;
+      options.logger?.warn(
+        { limit: maxSockets, ip: ctx.extra.request.socket.remoteAddress },
+        "refused a WebSocket: its session or API token holds too many (4429)",
+      );
+      // graphql-ws clients take 4429 as final and do not reconnect in a loop.
+      ctx.extra.socket.close(
+        4429,
+        `Too many WebSockets for this session or API token (at most ${maxSockets})`,
+      );
+      return false;
     },
     // The protocol's default of 3 s is tight for a busy 2-core machine; a
     // client that never initialises is still closed (4408).
@@ -356,6 +405,8 @@ export function attachGraphqlWs(
     onSubscribe: async (ctx, _id, payload) => {
       // A socket whose credential ended runs nothing more with it.
       if (connectionOf(ctx.extra.socket).ended) return [credentialEnded()];
+      // graphql-ws has already counted this operation in.
+      if (Object.keys(ctx.subscriptions).length > maxOperations) return [tooManyOperations(maxOperations)];
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
         ...ctx,
         req: ctx.extra.request,
@@ -377,6 +428,8 @@ export function attachGraphqlWs(
         };
         const errors = validate(args.schema, args.document);
         if (errors.length > 0) return errors;
+        const refused = await options.admit?.(args);
+        if (refused) return refused;
         return args;
       } catch (error) {
         if (error instanceof GraphQLError) return [error];

@@ -35,8 +35,11 @@ const SHARED_EVENT = Symbol("sharedEvent");
  * Marks a subscription payload as one event every subscriber receives alike;
  * `key` names the event (and the state it shows) uniquely.
  */
-export function sharedEvent<T extends object>(payload: T, key: string): T {
-  Object.defineProperty(payload, SHARED_EVENT, { value: key });
+export function sharedEvent<T extends object>(payload: T, key: string | (() => string)): T {
+  // One payload object handed to many subscribers is marked by the first.
+  if (eventKey(payload) === undefined) {
+    Object.defineProperty(payload, SHARED_EVENT, { value: typeof key === "function" ? key() : key });
+  }
   return payload;
 }
 

@@ -13,61 +13,70 @@ import {
 import type { Clock } from "../domain/clock.ts";
 import type { ApiScope } from "../prisma/generated/client/enums.ts";
 import type { Db } from "../server/db.ts";
+import type { Logger } from "../server/logger.ts";
 import { audit } from "./audit.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** Brute-force protection: this many failures in a row lock the login for a while. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 /** lastUsedAt is refreshed at most this often, so reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
 // Verifying against a real hash when the loginId is unknown keeps the response
 // time the same, so timing does not reveal which loginIds exist.
 let dummyHash: Promise<string> | undefined;
+function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword("not-a-real-password");
+  return dummyHash;
+}
 
 export type LoginResult =
   | { ok: true; token: string; expiresAt: Date; adminId: string }
-  | { ok: false; code: "INVALID_CREDENTIALS" | "LOGIN_LOCKED" };
+  | { ok: false; code: "INVALID_CREDENTIALS" }
+  | { ok: false; code: "LOGIN_LOCKED"; retryAfterSeconds: number };
 
+/**
+ * Signs in. Brute force is slowed down by `throttle` (per client address and
+ * per login id and address), never by locking the administrator. An unknown
+ * login id, a disabled administrator and a wrong password get the same answer
+ * after the same work: one lookup, one password verification, one throttle
+ * update.
+ */
 export async function login(
   db: Db,
   clock: Clock,
   input: { loginId: string; password: string; ip?: string | null },
+  deps: { throttle: LoginThrottle; logger: Logger },
 ): Promise<LoginResult> {
+  const attempt = await deps.throttle.admit(input.loginId, input.ip ?? null);
+  if (!attempt.admitted) {
+    return { ok: false, code: "LOGIN_LOCKED", retryAfterSeconds: attempt.retryAfterSeconds };
+  }
   const now = clock.now();
-  const admin = await db.administrator.findUnique({ where: { loginId: input.loginId } });
-  if (!admin || admin.disabledAt) {
-    dummyHash ??= hashPassword("not-a-real-password");
-    await verifyPassword(await dummyHash, input.password);
-    return { ok: false, code: "INVALID_CREDENTIALS" };
-  }
-  const actor = { accountId: admin.accountId, adminId: admin.id, label: admin.loginId };
-  if (admin.lockedUntil && admin.lockedUntil > now) {
-    await audit(db, actor, "LOGIN_LOCKED", { ip: input.ip, at: now });
-    return { ok: false, code: "LOGIN_LOCKED" };
-  }
-  if (!(await verifyPassword(admin.passwordHash, input.password))) {
-    const failures = admin.failedLogins + 1;
-    const locked = failures >= MAX_FAILED_LOGINS;
-    await db.administrator.update({
-      where: { id: admin.id },
-      data: locked
-        ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MS) }
-        : { failedLogins: failures },
-    });
-    await audit(db, actor, "LOGIN_FAILED", { ip: input.ip, at: now, detail: { locked } });
+  const found = await db.administrator.findUnique({ where: { loginId: input.loginId } });
+  const admin = found && !found.disabledAt ? found : null;
+  const verified = await verifyPassword(admin?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  if (!admin || !verified) {
+    await attempt.failed();
+    if (admin) {
+      // Not awaited: an unknown id has no account to record a failure in, and
+      // waiting for the write would tell the two apart by time.
+      const actor = { accountId: admin.accountId, adminId: admin.id, label: admin.loginId };
+      audit(db, actor, "LOGIN_FAILED", { ip: input.ip, at: now }).catch((error: unknown) =>
+        deps.logger.error({ err: error, adminId: admin.id }, "could not write the LOGIN_FAILED audit event"),
+      );
+    }
     return { ok: false, code: "INVALID_CREDENTIALS" };
   }
   const token = newSecret(SESSION_PREFIX);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await db.$transaction([
-    db.administrator.update({ where: { id: admin.id }, data: { failedLogins: 0, lockedUntil: null } }),
-    db.adminSession.create({
-      data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
-    }),
-  ]);
-  await audit(db, actor, "LOGIN", { ip: input.ip, at: now });
+  await db.adminSession.create({
+    data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
+  });
+  await audit(db, { accountId: admin.accountId, adminId: admin.id, label: admin.loginId }, "LOGIN", {
+    ip: input.ip,
+    at: now,
+  });
+  await attempt.succeeded();
   return { ok: true, token, expiresAt, adminId: admin.id };
 }
 

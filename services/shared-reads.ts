@@ -19,6 +19,12 @@ export interface SharedReads {
    * ones were being delivered.
    */
   latest<T>(key: string, atLeast: number, load: () => Promise<T>, version: (value: T) => number): Promise<T>;
+  /**
+   * The value for `key` read once for one published event (the payload
+   * object every subscriber of the topic receives alike), kept only as long
+   * as the event itself is.
+   */
+  forEvent<T>(event: object, key: string, load: () => Promise<T>): Promise<T>;
 }
 
 export function createSharedReads(options: { max?: number; ttlMs?: number } = {}): SharedReads {
@@ -30,7 +36,21 @@ export function createSharedReads(options: { max?: number; ttlMs?: number } = {}
     max: options.max ?? 5_000,
     ttl: options.ttlMs ?? 30_000,
   });
+  const perEvent = new WeakMap<object, Map<string, Promise<unknown>>>();
   return {
+    forEvent<T>(event: object, key: string, load: () => Promise<T>): Promise<T> {
+      let reads = perEvent.get(event);
+      if (!reads) {
+        reads = new Map();
+        perEvent.set(event, reads);
+      }
+      const hit = reads.get(key) as Promise<T> | undefined;
+      if (hit) return hit;
+      const pending = load();
+      reads.set(key, pending);
+      pending.catch(() => reads.delete(key));
+      return pending;
+    },
     async latest<T>(key: string, atLeast: number, load: () => Promise<T>, version: (value: T) => number) {
       const previous = latestReads.get(key) as Promise<T> | undefined;
       if (previous) {

@@ -3,11 +3,18 @@
 // (HTTP and WebSocket) proxied to the API on port 4000.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { compression } from "vite-plugin-compression2";
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  plugins: [
+    react(),
+    // x.js.gz and x.js.br beside each text asset, compressed once at build time
+    // (gzip 9, brotli 11); server/web.ts (sirv) serves them by Accept-Encoding.
+    compression({ algorithms: ["gzip", "brotliCompress"], logLevel: "silent" }),
+  ],
+  // No source maps: they would publish the whole client's source (1.7 MB).
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     // Rule messages come from ../domain/messages.ts (one place for them).
     fs: { allow: [".."] },

@@ -63,6 +63,15 @@ export function lineScope(actor: Actor) {
   return { accountId: actor.accountId };
 }
 
+/** The same rule as lineScope, for a line already read. */
+export function canSeeLine(actor: Actor, line: { accountId: string; groupId: string | null }): boolean {
+  if (line.accountId !== actor.accountId) return false;
+  if (actor.kind === "admin" && actor.role === "GROUP") {
+    return line.groupId !== null && actor.groupIds.includes(line.groupId);
+  }
+  return true;
+}
+
 /** Groups an actor may see. */
 export function groupScope(actor: Actor) {
   if (actor.kind === "admin" && actor.role === "GROUP") {

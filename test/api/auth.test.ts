@@ -1,4 +1,5 @@
-// SPEC §2 roles and §5 auth: login sessions (with brute-force lockout),
+// SPEC §2 roles and §5 auth: login sessions (with sign-in throttling, in
+// full in login-throttle.test.ts),
 // logout, and API tokens for MDM tools (MAIN only, shown once, stored hashed,
 // scoped, revocable).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -424,16 +425,16 @@ describe("API tokens", () => {
   });
 });
 
-// Last in the file: it locks Substitute@admin for 15 minutes of server time.
-describe("brute-force lockout (Substitute@admin)", () => {
-  it("four wrong passwords in a row do not lock the login", async () => {
+// Last in the file: it makes Substitute@admin wait, from this test's address.
+describe("wrong passwords in a row (Substitute@admin)", () => {
+  it("four wrong passwords in a row do not delay the login", async () => {
     for (let i = 0; i < 4; i++) {
       expect((await login("Substitute@admin", "wrong-pass")).userErrors).toEqual([INVALID_CREDENTIALS]);
     }
     expect((await login("Substitute@admin", "demo-pass")).token).toEqual(expect.any(String));
   });
 
-  it("five wrong passwords in a row lock it: then even the right password gets LOGIN_LOCKED", async () => {
+  it("five make that login id wait from this address: even the right password gets LOGIN_LOCKED", async () => {
     for (let i = 0; i < 5; i++) {
       expect(await login("Substitute@admin", "wrong-pass")).toEqual({
         token: null,
@@ -449,7 +450,7 @@ describe("brute-force lockout (Substitute@admin)", () => {
     });
     expect((await login("Substitute@admin", "wrong-pass")).userErrors).toEqual([LOGIN_LOCKED]);
 
-    // Only that login is locked.
+    // Only that login id from this address waits.
     expect((await login("Manager@admin", "demo-pass")).token).toEqual(expect.any(String));
   });
 });

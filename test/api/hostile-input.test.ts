@@ -1084,8 +1084,24 @@ describe("named examples: DateTimes outside the years 0001–9999, and API token
 });
 
 describe("named examples: sizes no argument needs", () => {
-  it("70,000 distinct line ids (more than one query may bind) are BAD_USER_INPUT before any query", async () => {
+  it("70,000 distinct line ids (more than one query may bind) are past the body limit: 413 before any parse", async () => {
     const ids = Array.from({ length: 70_000 }, (_, i) => encodeGlobalID("Line", uuidOf(i)));
+    const response = await fetch(server.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokens.main}` },
+      body: JSON.stringify({
+        query: "mutation ($ids: [ID!]!) { sendAppDownloadMail(input: {lineIds: $ids}) { replayed } }",
+        variables: { ids },
+      }),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors).toEqual([
+      { message: "Request body too large", extensions: { code: "REQUEST_ENTITY_TOO_LARGE" } },
+    ]);
+  });
+
+  it("1,001 line ids fit the body but no list: BAD_USER_INPUT before any query", async () => {
+    const ids = Array.from({ length: 1_001 }, (_, i) => encodeGlobalID("Line", uuidOf(i)));
     const TOO_MANY = { message: "List arguments hold at most 1,000 items.", code: BAD_INPUT };
     expect(
       await refusal("mutation ($ids: [ID!]!) { sendAppDownloadMail(input: {lineIds: $ids}) { replayed } }", {
@@ -1095,9 +1111,7 @@ describe("named examples: sizes no argument needs", () => {
     expect(
       await refusal(
         "mutation ($ids: [ID!]!) { inquirePasswords(input: {lineIds: $ids}) { passwords { password } } }",
-        {
-          ids,
-        },
+        { ids },
       ),
     ).toEqual([TOO_MANY]);
   });

@@ -61,7 +61,10 @@ describe("CSRF prevention", () => {
     expect((await fetch(url)).status).toBe(403);
     const allowed = await fetch(url, { headers: { "x-graphql-yoga-csrf": "1" } });
     expect(allowed.status).toBe(200);
-    expect(await allowed.json()).toEqual({ data: { __typename: "Query" } });
+    expect(await allowed.json()).toEqual({
+      data: { __typename: "Query" },
+      extensions: { rateLimit: expect.objectContaining({ cost: 1 }) },
+    });
   });
 
   it("refuses a form-encoded POST", async () => {

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenTexts, targetLineCount, userErrorMessages } from "../../domain/messages.ts";
-import { launchBrowser, logIn, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, screenshot, watchCspViolations } from "../support/browser.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
 import { ensureWebBuilt } from "../support/web-build.ts";
@@ -16,6 +16,7 @@ let server: ServerProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
+let cspViolations: string[];
 const dataDir = mkdtempSync(path.join(tmpdir(), "anshin-e2e-"));
 
 beforeAll(async () => {
@@ -29,6 +30,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${server.port}`;
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "ja-JP" });
+  cspViolations = await watchCspViolations(page);
 }, 180_000);
 
 afterEach(async (context) => {
@@ -278,6 +280,22 @@ describe("an administrator in the browser", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(narrow, "12-narrow");
     await context.close();
+  });
+});
+
+describe("the web client under its Content-Security-Policy", () => {
+  it("ran every screen above (live progress over WebSocket included) with no violation, and blocks inline script", async () => {
+    expect(cspViolations).toEqual([]);
+    // The policy is enforced, and the watcher sees what it blocks.
+    await page.goto(`${baseUrl}/`);
+    const ran = await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.__inlineScriptRan = true";
+      document.head.append(script);
+      return (window as unknown as { __inlineScriptRan?: boolean }).__inlineScriptRan === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => cspViolations.join("\n")).toMatch(/script-src/);
   });
 });
 

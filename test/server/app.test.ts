@@ -24,7 +24,10 @@ describe("the server", () => {
   it("answers { __typename } on POST /graphql", async () => {
     expect(await postGraphql(server.graphqlUrl, "{ __typename }")).toEqual({
       status: 200,
-      body: { data: { __typename: "Query" } },
+      body: {
+        data: { __typename: "Query" },
+        extensions: { rateLimit: expect.objectContaining({ cost: 1 }) },
+      },
     });
   });
 
@@ -63,7 +66,10 @@ describe("the server", () => {
           { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
         );
       });
-      expect(result).toEqual({ data: { __typename: "Query" } });
+      expect(result).toEqual({
+        data: { __typename: "Query" },
+        extensions: { rateLimit: expect.objectContaining({ cost: 1 }) },
+      });
     } finally {
       await client.dispose();
     }

@@ -35,7 +35,11 @@ describe("the server process on the embedded default", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ __typename }" }),
     });
-    expect(await response.json()).toEqual({ data: { __typename: "Query" } });
+    expect(await response.json()).toEqual({
+      data: { __typename: "Query" },
+      // Every answer reports the caller's query-cost budget (test/api/rate-limit.test.ts).
+      extensions: { rateLimit: expect.objectContaining({ cost: 1 }) },
+    });
     expect(await server.stop()).toBe(0);
     expect(server.messages).toContain("shutting down");
     expect(server.messages.at(-1)).toBe("stopped");

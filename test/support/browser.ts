@@ -112,6 +112,32 @@ export async function logIn(
   await page.getByRole("heading", { name: "サービスメニュー" }).waitFor();
 }
 
+/**
+ * Collects the Content-Security-Policy violations of every document the page
+ * loads: each `securitypolicyviolation` event, and the console errors Chromium
+ * writes for them (workers' violations fire no event in the document).
+ */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.exposeBinding("__reportCspViolation", (_source, violation: string) => {
+    violations.push(violation);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { __reportCspViolation(violation: string): void })
+        .__reportCspViolation;
+      report(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "an inline source"} in ${event.sourceFile}`,
+      );
+    });
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy"))
+      violations.push(message.text());
+  });
+  return violations;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });

@@ -8,6 +8,20 @@ import { type Database, openDatabase } from "../../server/db.ts";
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
+/** A new, empty database on the TEST_DATABASE_URL server, for a server process to migrate and seed. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `test_${randomUUID().replaceAll("-", "")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
 export async function createTestDatabase(
   options: { migrate?: boolean; onQuery?: (sql: string) => void } = {},
 ): Promise<Database> {

@@ -1,4 +1,6 @@
 // A tiny GraphQL-over-HTTP client for tests, as an integrator would call the API.
+import { request } from "node:http";
+
 export interface GraphqlResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
@@ -19,8 +21,66 @@ export async function graphql<T = any>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<GraphqlResponse<T>, "status">;
-  return { status: response.status, ...body };
+  const { extensions, ...body } = (await response.json()) as Omit<GraphqlResponse<T>, "status"> & {
+    extensions?: Record<string, unknown>;
+  };
+  // Every answer reports the caller's query-cost budget (extensions.rateLimit); it is left out
+  // here, so tests compare what they are about. test/api/rate-limit.test.ts checks the report.
+  const { rateLimit: _budget, ...otherExtensions } = extensions ?? {};
+  return {
+    status: response.status,
+    ...body,
+    ...(Object.keys(otherExtensions).length > 0 ? { extensions: otherExtensions } : {}),
+  };
+}
+
+/**
+ * The same from a given local address (127.0.0.2, 127.0.0.3 …: on Linux the
+ * whole 127.0.0.0/8 is loopback), so a test can be several clients. Node's
+ * fetch cannot choose its local address; node:http can. A new connection
+ * each time, so the address is the one asked for.
+ */
+export function graphqlFrom<T = any>(
+  localAddress: string,
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphqlResponse<T>> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        localAddress,
+        agent: false,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          try {
+            const text = Buffer.concat(chunks).toString("utf8");
+            resolve({
+              status: res.statusCode ?? 0,
+              ...(JSON.parse(text) as Omit<GraphqlResponse<T>, "status">),
+            });
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 export async function loginAs(url: string, loginId: string, password = "demo-pass"): Promise<string> {

@@ -2,6 +2,7 @@
 // affiliation, group) and a group.
 import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
+import { MAX_SEARCH_LENGTH } from "../../../domain/search.ts";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { commonTexts, statusTexts } from "../texts.ts";
@@ -59,6 +60,7 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
         <span className="visually-hidden">{commonTexts.search}</span>
         <input
           type="search"
+          maxLength={MAX_SEARCH_LENGTH}
           value={search}
           placeholder="電話番号・氏名・所属名"
           aria-label="電話番号・氏名・所属名で検索"

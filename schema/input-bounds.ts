@@ -1,0 +1,44 @@
+// The bound of every argument, by schema coordinate: how many characters a
+// text (String, ID) holds, how many items a list holds, the range of an Int.
+// Checked for the whole operation before anything runs (input-hygiene.ts),
+// over every transport, so no input makes the server work in proportion to
+// its size. The README's "Input bounds" table lists the same numbers.
+import { MAX_SEARCH_LENGTH } from "../domain/search.ts";
+import { MAX_PREVIEW_TOKEN_LENGTH } from "../services/preview-token.ts";
+
+/** Text arguments hold at most this many characters unless listed in `textBounds`. */
+export const DEFAULT_TEXT_BOUND = 1_024;
+/** List arguments hold at most this many items unless listed in `listBounds`. */
+export const DEFAULT_LIST_BOUND = 200;
+/** Int arguments lie in this range unless listed in `intBounds` (none of the contract's counts is negative). */
+export const DEFAULT_INT_RANGE: readonly [number, number] = [0, 2 ** 31 - 1];
+
+export const textBounds: Readonly<Record<string, number>> = {
+  "LineFilter.search": MAX_SEARCH_LENGTH,
+  // 受付番号 are 16 digits; the filter matches a prefix.
+  "ReceiptFilter.number": 32,
+  "Query.receipt(number:)": 32,
+  // Phone numbers are 11 digits, written with or without hyphens.
+  "Query.line(phoneNumber:)": 32,
+  "Query.featureAccess(phoneNumber:)": 32,
+  "Mutation.login(loginId:)": 200,
+  "Mutation.login(password:)": 1_000,
+  "CreateApiTokenInput.name": 200,
+  // Past 16,384 characters R18 itself answers INVALID_PREVIEW_TOKEN (a userError), up to twice that.
+  "PermissionChangeInput.previewToken": 2 * MAX_PREVIEW_TOKEN_LENGTH,
+};
+
+export const listBounds: Readonly<Record<string, number>> = {
+  // Selections: past 200 the rules themselves answer with R3's text
+  // (選択できるユーザは200件までです。), so they may carry a little more.
+  "PermissionChangeInput.lines": 1_000,
+  "PermissionChangeInput.groups": 1_000,
+  "SendMailInput.lineIds": 1_000,
+  "InquirePasswordsInput.lineIds": 1_000,
+};
+
+export const intBounds: Readonly<Record<string, readonly [number, number]>> = {};
+
+export const textBound = (coordinate: string) => textBounds[coordinate] ?? DEFAULT_TEXT_BOUND;
+export const listBound = (coordinate: string) => listBounds[coordinate] ?? DEFAULT_LIST_BOUND;
+export const intRange = (coordinate: string) => intBounds[coordinate] ?? DEFAULT_INT_RANGE;
