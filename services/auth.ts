@@ -115,6 +115,13 @@ export function credentialKey(of: Actor | Revoked): string {
 export interface ActorCache {
   get(tokenHash: string, now: Date): Credential | undefined;
   set(tokenHash: string, actor: Actor, expiresAt: Date | null): void;
+  /**
+   * Reads a credential the cache does not hold once for all who ask at the
+   * same time (ten sockets of one session opening at once, when its entry has
+   * just expired, make one read, not ten). What a read brings is cached
+   * unless a revocation came while it was under way.
+   */
+  load(tokenHash: string, lookup: () => Promise<Credential | null>): Promise<Credential | null>;
   /** Forgets a revoked session or token; `announce` tells the other instances. */
   forget(revoked: Revoked, options?: { announce?: boolean }): void;
   /** Forgets everything (a revocation may have been missed). */
@@ -130,7 +137,26 @@ export function createActorCache(
     // lru-cache reads a ttl of 0 as "never expires"; here 0 means "do not cache".
     ttl: Math.max(ttl, 1),
   });
-  return {
+  const inFlight = new Map<string, Promise<Credential | null>>();
+  let revocations = 0;
+  const actorCache: ActorCache = {
+    load(tokenHash, lookup) {
+      const pending = inFlight.get(tokenHash);
+      if (pending) return pending;
+      const generation = revocations;
+      const read = lookup()
+        .then((credential) => {
+          if (credential && generation === revocations) {
+            actorCache.set(tokenHash, credential.actor, credential.expiresAt);
+          }
+          return credential;
+        })
+        .finally(() => {
+          if (inFlight.get(tokenHash) === read) inFlight.delete(tokenHash);
+        });
+      inFlight.set(tokenHash, read);
+      return read;
+    },
     get(tokenHash, now) {
       if (ttl === 0) return undefined;
       const hit = cache.get(tokenHash);
@@ -145,6 +171,9 @@ export function createActorCache(
       cache.set(tokenHash, { actor, expiresAt });
     },
     forget(revoked, { announce = true } = {}) {
+      // A read under way may have seen the credential before it was revoked.
+      revocations++;
+      inFlight.clear();
       for (const [tokenHash, { actor }] of cache.entries()) {
         const matches =
           "sessionId" in revoked
@@ -154,8 +183,13 @@ export function createActorCache(
       }
       if (announce) options.announce?.(revoked);
     },
-    clear: () => cache.clear(),
+    clear: () => {
+      revocations++;
+      inFlight.clear();
+      cache.clear();
+    },
   };
+  return actorCache;
 }
 
 /** The actor behind an Authorization header, or null when it is missing, unknown, expired or revoked. */
@@ -181,9 +215,8 @@ export async function authenticateCredential(
   const tokenHash = hashSecret(secret);
   const cached = cache?.get(tokenHash, now);
   if (cached) return cached;
-  const credential = await lookUpActor(db, now, secret, tokenHash);
-  if (credential) cache?.set(tokenHash, credential.actor, credential.expiresAt);
-  return credential;
+  if (cache) return cache.load(tokenHash, () => lookUpActor(db, now, secret, tokenHash));
+  return lookUpActor(db, now, secret, tokenHash);
 }
 
 async function lookUpActor(db: Db, now: Date, secret: string, tokenHash: string): Promise<Credential | null> {

@@ -18,9 +18,18 @@ import { createRealtime } from "../../services/realtime.ts";
 import type { ReceiptEventRecord } from "../../services/receipts.ts";
 import { startWorker } from "../../services/worker.ts";
 import { createTestDatabase } from "../support/database.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const clock = manualClock("2026-11-24T10:00:00+09:00");
 let db: Database;
+
+/** Until the receipt has ended (its last event logged). */
+const finished = (receiptId: string) =>
+  waitUntil(
+    () => db.prisma.receipt.findUnique({ where: { id: receiptId }, select: { status: true } }),
+    (receipt) => receipt !== null && receipt.status !== "PROCESSING",
+    { what: `receipt ${receiptId} to end` },
+  );
 let manager: Actor;
 const told: ReceiptEventRecord[] = [];
 const linesTold: string[][] = [];
@@ -115,13 +124,15 @@ describe("the events port", () => {
       now: clock.now,
     });
     try {
-      await worker.whenIdle();
+      // The worker finds new items at its next poll: wait for the receipts to end, not for a quiet moment.
+      await finished(change.receiptId);
+      await finished(mail.receiptId);
       const resend = await resendMail(db.prisma, clock, events, manager, "APP_DOWNLOAD_MAIL", {
         receiptId: mail.receiptId,
       });
       if (!resend.ok) throw new Error(JSON.stringify(resend.errors));
       expect(toldFor(resend.receiptId)).toEqual([accepted]);
-      await worker.whenIdle();
+      await finished(resend.receiptId);
 
       const twoItems = [
         "receipt:PROCESSING",
