@@ -569,9 +569,9 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
   if (process.env.BENCH_SQL_HISTOGRAM === "1") await server.call("sqlHistogram");
   await server.call("loopDelayStart");
   await load.call("loopDelayStart");
-  // Is the gateway still answering while it delivers? /health reads the
+  // Is the gateway still answering while it delivers? /ready reads the
   // database (SELECT 1); `{ __typename }` without a token touches no database.
-  await load.call("probeStart", { name: "health", url: `${server.info.url}/health` });
+  await load.call("probeStart", { name: "health", url: `${server.info.url}/ready` });
   await load.call("probeStart", {
     name: "typename",
     url: `${server.info.url}/graphql`,
@@ -706,7 +706,7 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     null,
   );
   figure(sc, "gateway event-loop delay during delivery, max", "ms", loopDelay.max, null);
-  figure(sc, "GET /health (SELECT 1) during delivery, max", "ms", health.max, null);
+  figure(sc, "GET /ready (SELECT 1) during delivery, max", "ms", health.max, null);
   figure(sc, "POST { __typename } (no database) during delivery, max", "ms", typename.max, null);
   figure(sc, "publish→receive p50", "ms", lat.p50, {
     name: "raw ws, same schedule, p50",

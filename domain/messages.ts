@@ -17,6 +17,24 @@ export const userErrorMessages = {
 
 export type UserErrorCode = keyof typeof userErrorMessages;
 
+/**
+ * Why an item or receipt is still 処理中 (履歴詳細 and the progress bar): its
+ * dependency is down and it is retried by itself. Not in the manual; worded
+ * in its style. `at` is the next attempt as HH:MM (JST), null when it is due now.
+ */
+export const waitingMessages = {
+  CARRIER: (at: string | null) =>
+    at
+      ? `キャリアの応答待ちのため、自動で再試行します（次回 ${at} 頃）。`
+      : "キャリアの応答待ちのため、自動で再試行しています。",
+  MAIL_SERVER: (at: string | null) =>
+    at
+      ? `メールサーバの応答待ちのため、自動で再送信します（次回 ${at} 頃）。`
+      : "メールサーバの応答待ちのため、自動で再送信しています。",
+} as const;
+
+export type WaitingForCode = keyof typeof waitingMessages;
+
 /** Sign-in and access errors (not in the manual; worded in its style). */
 export const authErrorMessages = {
   INVALID_CREDENTIALS: "ログインIDまたはパスワードが正しくありません。",

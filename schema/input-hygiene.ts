@@ -31,6 +31,7 @@ import {
 } from "graphql";
 import { type Plugin, maskError as yogaMaskError } from "graphql-yoga";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../services/errors.ts";
 import { isUuid } from "./ids.ts";
 import { intRange, listBound, textBound } from "./input-bounds.ts";
 import {
@@ -346,7 +347,31 @@ function coded(error: GraphQLError, code: string): GraphQLError {
 }
 
 /**
+ * What an operation that needed the database gets while it cannot be reached
+ * (services/errors.ts knows the signs): a coded answer the client can act on,
+ * 503 with Retry-After over HTTP (`extensions.http`, read by yoga; WebSocket
+ * messages go without it), at the place of the error it replaces.
+ */
+export function serviceUnavailable(replaced?: GraphQLError): GraphQLError {
+  const seconds = DATABASE_RETRY_AFTER_SECONDS;
+  return new GraphQLError(`Service unavailable: the database cannot be reached; retry in ${seconds} s.`, {
+    nodes: replaced?.nodes,
+    source: replaced?.source,
+    positions: replaced?.positions,
+    path: replaced?.path,
+    extensions: {
+      code: "SERVICE_UNAVAILABLE",
+      retryAfter: seconds,
+      http: { status: 503, headers: { "retry-after": String(seconds) } },
+    },
+  });
+}
+
+/**
  * Yoga's error masking, except that every client error carries a code:
+ * - the database being unreachable (wherever it was found: reading the
+ *   caller's session, a resolver, a subscription's stream) is
+ *   SERVICE_UNAVAILABLE (`serviceUnavailable`);
  * - what Pothos refuses as invalid input (a malformed cursor or global ID, an
  *   ID of the wrong type) keeps its message and gets BAD_USER_INPUT, like ours;
  * - errors of the request itself (no path: the document, the armor limits,
@@ -356,6 +381,8 @@ function coded(error: GraphQLError, code: string): GraphQLError {
  * Anything else unexpected is masked as before ("Unexpected error.").
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (isDatabaseUnavailable(error))
+    return serviceUnavailable(error instanceof GraphQLError ? error : undefined);
   if (error instanceof GraphQLError && !error.extensions.code) {
     const cause = error instanceof PothosValidationError ? error : error.originalError;
     if (cause instanceof PothosValidationError) return coded(error, BAD_USER_INPUT);

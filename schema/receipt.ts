@@ -11,6 +11,25 @@ import { AdministratorRef } from "./viewer.ts";
 export const ReceiptKindEnum = builder.enumType(ReceiptKind, { name: "ReceiptKind" });
 export const ReceiptStatusEnum = builder.enumType(ReceiptStatus, { name: "ReceiptStatus" });
 export const ReceiptItemStatusEnum = builder.enumType(ReceiptItemStatus, { name: "ReceiptItemStatus" });
+export const WaitingForEnum = builder.enumType("WaitingFor", {
+  description:
+    "What an item in PROCESSING waits for: that dependency is down, and the item is retried automatically.",
+  values: {
+    CARRIER: { value: "CARRIER", description: "The carrier's provisioning system does not answer." },
+    MAIL_SERVER: { value: "MAIL_SERVER", description: "The mail server does not accept mail." },
+  } as const,
+});
+
+// The receipt's open item that waits and is due first: one nested read with
+// the receipt (a page of receipts reads them in one query).
+const firstWaitingItem = {
+  items: {
+    where: { status: "PROCESSING", waitingFor: { not: null } },
+    orderBy: [{ retryAt: "asc" }, { position: "asc" }],
+    take: 1,
+    select: { waitingFor: true, retryAt: true },
+  },
+} as const satisfies Prisma.ReceiptSelect;
 
 export function visibleReceipts(ctx: Context): Prisma.ReceiptWhereInput {
   return ctx.actor ? receiptScope(ctx.actor) : { id: { in: [] } };
@@ -56,6 +75,21 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
     receivedAt: t.expose("receivedAt", { type: "DateTime", description: "受付日時" }),
     completedAt: t.expose("completedAt", { type: "DateTime", nullable: true, description: "結果日時" }),
     status: t.expose("status", { type: ReceiptStatusEnum }),
+    waitingFor: t.field({
+      type: WaitingForEnum,
+      nullable: true,
+      description:
+        "Set while the receipt is PROCESSING and some of its items wait for a dependency that is down (the one due first); null otherwise.",
+      select: firstWaitingItem,
+      resolve: (r) => r.items[0]?.waitingFor ?? null,
+    }),
+    retryAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the first of the waiting items is tried again (with waitingFor).",
+      select: firstWaitingItem,
+      resolve: (r) => r.items[0]?.retryAt ?? null,
+    }),
     progress: t.field({
       type: ProgressRef,
       select: { id: true, lastSeq: true },
@@ -101,6 +135,17 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
       description: "Target (permission changes only).",
     }),
     status: t.expose("status", { type: ReceiptItemStatusEnum }),
+    waitingFor: t.expose("waitingFor", {
+      type: WaitingForEnum,
+      nullable: true,
+      description:
+        "While PROCESSING: the dependency this item waits for because it is down; it is retried automatically (null when not waiting). Only a permanent rejection, or RETRY_HORIZON_MS after the first attempt, fails it.",
+    }),
+    retryAt: t.expose("retryAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "While PROCESSING after a temporary error: when the item is tried again.",
+    }),
     completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
     error: t.field({
       type: ItemErrorRef,

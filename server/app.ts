@@ -2,7 +2,7 @@
 // GraphQL over HTTP (graphql-yoga) and WebSocket (graphql-ws) on one port,
 // /health, and a clean stop. Tests import this; server/index.ts only reads the
 // environment and calls it.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
@@ -17,6 +17,8 @@ import { maskError, useInputHygiene } from "../schema/input-hygiene.ts";
 import { authenticate, authenticateCredential, createActorCache, credentialKey } from "../services/auth.ts";
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
+import { circuitDependencyState, createDependencies, type Dependencies } from "../services/dependencies.ts";
+import { isDatabaseUnavailable, trackDatabaseOutage } from "../services/errors.ts";
 import { publishingEvents } from "../services/events.ts";
 import { createLoginThrottle } from "../services/login-throttle.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
@@ -36,13 +38,22 @@ import {
 import { clientAddressResolver } from "./client-address.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db.ts";
+import { createRequestDrain } from "./drain.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
+import { createHealthEndpoints } from "./health.ts";
 import { createLogger, type Logger, yogaLogging } from "./logger.ts";
 import { createRateLimit } from "./rate-limit.ts";
 import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
 
 export const GRAPHQL_PATH = "/graphql";
+
+/** The last part of the shutdown grace, kept for closing connections and the database after work in flight. */
+const SHUTDOWN_RESERVE_MS = 3_000;
+
+/** Resolves at `time` (epoch ms) without holding the process open. */
+const sleepUntil = (time: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())).unref());
 
 /** Limits on what one operation may ask for (graphql-armor). */
 export const armorLimits = {
@@ -83,13 +94,20 @@ export interface App {
   worker: Worker | null;
   /** Pub/sub of this instance (live subscription counts for readiness and tests). */
   realtime: Realtime;
+  /** What readiness (GET /ready) reports; circuit breakers and the like register here. */
+  dependencies: Dependencies;
   clock: Clock;
   logger: Logger;
   /** Answers a Fetch request without a socket (tests, benchmarks). */
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Listens on `port` (0 = any free port); resolves with the bound address. */
   start(port?: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops accepting, closes sockets and the database. Safe to call twice. */
+  /**
+   * Readiness 503 at once; after SHUTDOWN_DRAIN_DELAY_MS stops accepting,
+   * lets requests in flight finish, closes WebSockets with 1001, lets the
+   * worker finish or release its items, closes the database; all within
+   * SHUTDOWN_GRACE_MS. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -112,6 +130,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
 
   const db = database.prisma;
+  // A database outage is logged once when it begins and once when it ends
+  // (the probe notices the end even when no request comes); requests get
+  // SERVICE_UNAVAILABLE meanwhile (schema/input-hygiene.ts maskError).
+  const databaseOutage = trackDatabaseOutage(logger, { probe: () => db.$queryRaw`SELECT 1` });
+  const reportOutage = (error: unknown, during: string) => {
+    if (!isDatabaseUnavailable(error)) return false;
+    databaseOutage.failed(error, during);
+    return true;
+  };
   const settings = { acceptanceHours: config.acceptanceHours };
   const carrier = config.carrierUrl
     ? createHttpCarrier(config.carrierUrl)
@@ -119,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         latencyMs: config.carrierLatencyMs,
         failureRate: config.carrierFailureRate,
       });
-  const realtimeHub = createRealtime(config.redisUrl);
+  const realtimeHub = createRealtime(config.redisUrl, { logger });
   const sharedReads = createSharedReads();
   // Shared by every instance through Redis when it is set.
   const loginThrottle = createLoginThrottle({
@@ -148,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     announce: (revoked) => {
       // This instance's sockets end their streams now, whether or not the hub
       // (Redis) carries the news back; the other instances hear it below.
-      ws.endCredential(credentialKey(revoked));
+      ws?.endCredential(credentialKey(revoked));
       realtime.publish("auth:revoked", "all", revoked);
     },
   });
@@ -166,8 +193,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
           mail: createMailDelivery(db, mailer, carrier),
           events,
           logger,
+          databaseOutage,
           concurrency: config.workerConcurrency,
           leaseMs: config.workerLeaseMs,
+          retry: config.retry,
+          circuits: config.circuits,
           now: () => clock.now(),
         })
       : null;
@@ -188,6 +218,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const syncTimer = worker ? setInterval(dailySync, 60 * 60 * 1000) : null;
   syncTimer?.unref();
   const firstSync = worker ? dailySync() : Promise.resolve();
+  // What readiness (GET /ready) reports. Without the database nothing works;
+  // without Redis events stay on their instance, without the carrier or the
+  // mail server items wait: those leave the instance ready, but degraded.
+  const dependencies = createDependencies();
+  dependencies.register(
+    "database",
+    async () => {
+      await db.$queryRaw`SELECT 1`;
+      return "up" as const;
+    },
+    { required: true },
+  );
+  const redis = realtimeHub.redis;
+  if (redis) dependencies.register("redis", async () => ((await redis.ping()) ? "up" : "down"));
+  if (worker) {
+    const { circuits } = worker;
+    dependencies.register("carrier", () => circuitDependencyState(circuits.carrier.state()));
+    if (config.smtpUrl) dependencies.register("smtp", () => circuitDependencyState(circuits.smtp.state()));
+  }
+  let draining = false;
+  const probes = createHealthEndpoints({
+    dependencies,
+    draining: () => draining,
+    databaseKind: database.kind,
+    now: () => clock.now(),
+    logger,
+  });
+  const requests = createRequestDrain();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -205,7 +263,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maskedErrors: { maskError },
     // Errors as structured, scrubbed fields: String(error) would print the
     // operation's source, where a password may be written inline.
-    logging: yogaLogging(logger),
+    logging: yogaLogging(logger, (error) => reportOutage(error, "graphql")),
     plugins: [
       // CSP, X-Frame-Options and nosniff on every /graphql response, GraphiQL's page included.
       useBrowserSecurityHeaders(config.corsOrigins),
@@ -245,8 +303,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const web = createWebHandler();
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    requests.track(req, res);
     if (path === "/health") {
-      void health(req, res);
+      probes.health(req, res);
+      return;
+    }
+    if (path === "/ready") {
+      void probes.ready(req, res);
+      return;
+    }
+    // A worker-tier instance (WORKER=only) answers nothing else.
+    if (!config.serveApi) {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
       return;
     }
     if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
@@ -260,30 +328,48 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // (Node's defaults are 60 s and 5 min). Responses (SSE streams) are not bounded.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  const ws = attachGraphqlWs(
-    server,
-    yoga,
-    GRAPHQL_PATH,
-    async (params) => {
-      const header = connectionParamsAuthorization(params);
-      if (header === null) return null;
-      const credential = await authenticateCredential(db, clock, header, actors);
-      // Credentials that do not authenticate are refused (4403), not taken for none.
-      return credential ? { key: credentialKey(credential.actor), expiresAt: credential.expiresAt } : false;
-    },
-    {
-      keepAliveMs: config.wsKeepAliveMs,
-      maxBufferedBytes: config.wsMaxBufferedBytes,
-      // Browsers' upgrades from other sites' pages are refused with 403.
-      acceptOrigin: (request) => isAllowedWebSocketOrigin(request, config.corsOrigins),
-      maxMessageBytes: config.maxRequestBytes,
-      maxOperationsPerSocket: config.wsMaxSubscriptionsPerSocket,
-      maxSocketsPerCredential: config.wsMaxSocketsPerCredential,
-      admit: rateLimit?.admit,
-      logger,
-      now: () => clock.now(),
-    },
-  );
+  const ws = !config.serveApi
+    ? null
+    : attachGraphqlWs(
+        server,
+        yoga,
+        GRAPHQL_PATH,
+        async (params) => {
+          const header = connectionParamsAuthorization(params);
+          if (header === null) return null;
+          let credential: Awaited<ReturnType<typeof authenticateCredential>>;
+          try {
+            credential = await authenticateCredential(db, clock, header, actors);
+          } catch (error) {
+            // Neither accepted nor refused: the client is told to try again later (1013).
+            if (reportOutage(error, "WebSocket connection_init")) return "unavailable";
+            throw error;
+          }
+          // Credentials that do not authenticate are refused (4403), not taken for none.
+          return credential
+            ? { key: credentialKey(credential.actor), expiresAt: credential.expiresAt }
+            : false;
+        },
+        {
+          keepAliveMs: config.wsKeepAliveMs,
+          maxBufferedBytes: config.wsMaxBufferedBytes,
+          // Browsers' upgrades from other sites' pages are refused with 403.
+          acceptOrigin: (request) => isAllowedWebSocketOrigin(request, config.corsOrigins),
+          maxMessageBytes: config.maxRequestBytes,
+          maxOperationsPerSocket: config.wsMaxSubscriptionsPerSocket,
+          maxSocketsPerCredential: config.wsMaxSocketsPerCredential,
+          admit: rateLimit?.admit,
+          logger,
+          now: () => clock.now(),
+          maskError: (error) => {
+            const masked = maskError(error, "Unexpected error.");
+            if (masked !== error && !reportOutage(error, "subscription")) {
+              logger.error({ err: error }, "subscription failed");
+            }
+            return masked;
+          },
+        },
+      );
   // Revocations announced by any instance (this one's own come back, harmlessly):
   // cached actors are forgotten and sockets holding the credential end their
   // streams, within the hub's delivery time (Redis: milliseconds).
@@ -292,33 +378,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (revoked === OVERFLOW) {
         // Some revocations were missed: trust nothing cached, check every socket.
         actors.clear();
-        void ws.recheckCredentials();
+        void ws?.recheckCredentials();
       } else {
         actors.forget(revoked, { announce: false });
-        ws.endCredential(credentialKey(revoked));
+        ws?.endCredential(credentialKey(revoked));
       }
     }
   })();
-
-  async function health(_req: IncomingMessage, res: ServerResponse) {
-    let ok = true;
-    try {
-      await database.prisma.$queryRaw`SELECT 1`;
-    } catch (error) {
-      ok = false;
-      logger.error({ err: error }, "health check: database unreachable");
-    }
-    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(
-      JSON.stringify({ status: ok ? "ok" : "unavailable", database: database.kind, time: clock.now() }),
-    );
-  }
 
   let stopping: Promise<void> | undefined;
   return {
     database,
     worker,
     realtime: realtimeHub,
+    dependencies,
     clock,
     logger,
     fetch: async (input, init) => yoga.fetch(new Request(input, init)),
@@ -330,30 +403,51 @@ export async function buildApp(options: AppOptions): Promise<App> {
           const address = server.address() as AddressInfo;
           const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
           const url = `http://${shownHost}:${address.port}`;
-          logger.info({ port: address.port, database: database.kind }, `listening on ${url}${GRAPHQL_PATH}`);
+          const serving = config.serveApi ? GRAPHQL_PATH : " (worker only: /health and /ready)";
+          logger.info({ port: address.port, database: database.kind }, `listening on ${url}${serving}`);
           resolve({ port: address.port, url });
         });
       });
     },
     stop() {
       stopping ??= (async () => {
-        await ws.close();
+        // Readiness answers 503 from now on.
+        draining = true;
+        const begun = Date.now();
+        const deadline = begun + config.shutdownGraceMs;
+        // Work in flight (requests, items at the carrier) may run until then;
+        // what is left is cut or released, and the rest of the grace closes.
+        const workDeadline = deadline - Math.min(SHUTDOWN_RESERVE_MS, config.shutdownGraceMs / 2);
+        logger.info({ graceMs: config.shutdownGraceMs }, "draining");
+        requests.begin();
+        // Claims nothing more; finishes or releases what it holds.
+        const workerStopped = worker?.stop({ finishBy: workDeadline });
         if (syncTimer) clearInterval(syncTimer);
-        await firstSync;
-        await worker?.stop();
+        // Load balancers see readiness fail while everything is still served.
+        if (server.listening && config.shutdownDrainDelayMs > 0) {
+          await sleepUntil(begun + config.shutdownDrainDelayMs);
+        }
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Clients reconnect to another instance and resume with afterSeq.
+        requests.endStreams();
+        await ws?.close();
+        const cut = await requests.settled(workDeadline);
+        if (cut > 0)
+          logger.warn({ requests: cut }, "requests still in flight at the end of the grace were cut");
+        server.closeAllConnections();
+        await workerStopped;
+        await Promise.race([firstSync, sleepUntil(workDeadline)]);
+        // WebSockets that do not answer the close handshake hold the server no longer.
+        await Promise.race([closed, sleepUntil(deadline - SHUTDOWN_RESERVE_MS / 3)]);
+        databaseOutage.close();
         mailer.close();
         await revocations.return();
         await realtimeHub.close();
         await loginThrottle.close();
         await rateLimits?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          // In-flight HTTP requests get a moment to finish, then are cut.
-          setTimeout(() => server.closeAllConnections(), 2_000).unref();
-        });
         await database.close();
-        logger.info("stopped");
+        logger.info({ ms: Date.now() - begun }, "stopped");
       })();
       return stopping;
     },

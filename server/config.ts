@@ -77,7 +77,8 @@ export const corsOriginsSetting = z
   })
   .default([]);
 
-const Env = z.object({
+/** Every variable the gateway reads (test/deploy checks the deployment files against it). */
+export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z.string().url().optional(),
@@ -94,7 +95,9 @@ const Env = z.object({
   CARRIER_LATENCY_MS: latencySetting.default({ min: 200, max: 1200 }),
   CARRIER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   DEMO_PASSWORD: z.string().min(1).default("demo-pass"),
-  WORKER: z.enum(["on", "off"]).default("on"),
+  WORKER: z.enum(["on", "off", "only"]).default("on"),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
@@ -111,6 +114,12 @@ const Env = z.object({
   WS_MAX_SOCKETS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(100_000).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
+  RETRY_BACKOFF_MS: latencySetting
+    .refine((r) => r.min >= 1, "expected a first backoff of at least 1 ms")
+    .default({ min: 1_000, max: 300_000 }),
+  RETRY_HORIZON_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
+  CIRCUIT_HALF_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   TRUST_PROXY: z
     .string()
@@ -155,10 +164,20 @@ export interface Config {
   wsMaxSocketsPerCredential: number;
   /** Whether this process applies receipt items and runs the daily sync (off: an API-only instance). */
   runWorker: boolean;
+  /** Whether this process serves the GraphQL API and the web client (WORKER=only: /health and /ready alone). */
+  serveApi: boolean;
+  /** A stop (SIGTERM) finishes within this long: work still in flight near its end is cut or released. */
+  shutdownGraceMs: number;
+  /** At a stop, readiness answers 503 for this long while everything is still served (load balancers). */
+  shutdownDrainDelayMs: number;
   /** Receipt items one process applies at once. */
   workerConcurrency: number;
   /** How long a claimed item stays with its worker before another may take it over (crash recovery). */
   workerLeaseMs: number;
+  /** Temporary carrier and SMTP errors: backoff (first ceiling, cap) and the horizon that fails an item. */
+  retry: { baseMs: number; capMs: number; horizonMs: number };
+  /** The worker's circuit breakers, one per dependency. */
+  circuits: { failureThreshold: number; halfOpenAfterMs: number };
   /** How long an instance trusts a token's administrator or API token without reading it again. */
   actorCacheMs: number;
   /** Proxies whose X-Forwarded-For names the client (server/client-address.ts); empty: none. */
@@ -176,6 +195,11 @@ export interface Config {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = readEnvironment(Env, env);
+  if (e.SHUTDOWN_DRAIN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {
+    throw new Error(
+      "Invalid environment:\n  SHUTDOWN_DRAIN_DELAY_MS: must be shorter than SHUTDOWN_GRACE_MS",
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -189,7 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierLatencyMs: e.CARRIER_LATENCY_MS,
     carrierFailureRate: e.CARRIER_FAILURE_RATE,
     demoPassword: e.DEMO_PASSWORD,
-    runWorker: e.WORKER === "on",
+    runWorker: e.WORKER !== "off",
+    serveApi: e.WORKER !== "only",
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     wsKeepAliveMs: e.WS_KEEPALIVE_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
@@ -197,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_MS,
+    retry: { baseMs: e.RETRY_BACKOFF_MS.min, capMs: e.RETRY_BACKOFF_MS.max, horizonMs: e.RETRY_HORIZON_MS },
+    circuits: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, halfOpenAfterMs: e.CIRCUIT_HALF_OPEN_MS },
     actorCacheMs: e.ACTOR_CACHE_MS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginThrottle: {

@@ -83,7 +83,12 @@ interface EndableStream<T> extends AsyncGenerator<T, void, unknown> {
  * ends it from the server's side: the read fails with the error, which
  * graphql-ws sends as the operation's `error` message, and nothing follows.
  */
-function endableStream<T>(source: AsyncIterator<T>, onFinish: () => void): EndableStream<T> {
+function endableStream<T>(
+  source: AsyncIterator<T>,
+  onFinish: () => void,
+  /** What the client is told when the source fails (masked, coded). */
+  mapError: (error: unknown) => unknown = (error) => error,
+): EndableStream<T> {
   let state: "live" | "failing" | "done" = "live";
   let failure: unknown;
   let waiting: { resolve(step: IteratorResult<T, void>): void; reject(error: unknown): void } | undefined;
@@ -119,7 +124,7 @@ function endableStream<T>(source: AsyncIterator<T>, onFinish: () => void): Endab
             if (waiting !== read) return;
             waiting = undefined;
             finish();
-            reject(error);
+            reject(mapError(error));
           },
         );
       });
@@ -159,6 +164,26 @@ function endableStream<T>(source: AsyncIterator<T>, onFinish: () => void): Endab
   return stream;
 }
 
+/** Errors coded for HTTP (503 and Retry-After in `extensions.http`) as a WebSocket sends them: without it. */
+const hasHttpExtension = (error: { extensions?: Record<string, unknown> }) =>
+  error.extensions?.http !== undefined;
+
+function forSocket<E extends { extensions?: Record<string, unknown> }>(errors: readonly E[]): E[] {
+  return errors.map((error) => {
+    if (!hasHttpExtension(error)) return error;
+    const { http: _http, ...extensions } = error.extensions ?? {};
+    return error instanceof GraphQLError
+      ? (new GraphQLError(error.message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          extensions,
+        }) as unknown as E)
+      : { ...error, extensions };
+  });
+}
+
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 
@@ -194,7 +219,7 @@ export function attachGraphqlWs(
    */
   acceptConnection: (
     connectionParams: Record<string, unknown> | undefined,
-  ) => Promise<ConnectionCredential | null | false>,
+  ) => Promise<ConnectionCredential | null | false | "unavailable">,
   options: {
     keepAliveMs?: number;
     maxBufferedBytes?: number;
@@ -214,6 +239,11 @@ export function attachGraphqlWs(
     logger?: Logger;
     /** The clock credentials' expiries are read on (the server clock). */
     now?: () => Date;
+    /**
+     * What a subscription's stream that fails is answered with (yoga's error
+     * masking: graphql-ws would send the raw error's message).
+     */
+    maskError?: (error: unknown) => unknown;
   } = {},
 ) {
   // ws buffers a whole message before anyone sees it (by default up to
@@ -352,6 +382,13 @@ export function attachGraphqlWs(
       const connection = connectionOf(ctx.extra.socket);
       connection.protocol = ctx;
       const credential = await acceptConnection(ctx.connectionParams);
+      if (credential === "unavailable") {
+        // The credentials could not be read (the database is down): neither
+        // accepted nor refused. 1013 (try again later) is not final for
+        // graphql-ws clients, unlike 4403 or 4500: they reconnect.
+        ctx.extra.socket.close(1013, "Service unavailable: try again later");
+        return false;
+      }
       if (credential === false) return false;
       if (credential === null) return true;
       const held = hold(connection, credential);
@@ -373,7 +410,7 @@ export function attachGraphqlWs(
     // A client that does not read its socket makes the server buffer what
     // it cannot send. Past the limit the socket is closed with 1013 (try
     // again later); the client reconnects and resumes with afterSeq.
-    onNext: (ctx) => {
+    onNext: (ctx, _id, _payload, _args, result) => {
       const socket = ctx.extra.socket;
       if (socket.bufferedAmount > maxBufferedBytes && socket.readyState === socket.OPEN) {
         options.logger?.warn(
@@ -388,7 +425,11 @@ export function attachGraphqlWs(
         return;
       }
       coalesceWrites(socket);
+      return result.errors?.some(hasHttpExtension)
+        ? { ...result, errors: forSocket(result.errors) }
+        : undefined;
     },
+    onError: (_ctx, _id, _payload, errors) => (errors.some(hasHttpExtension) ? forSocket(errors) : undefined),
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
     // A stream is handed to graphql-ws wrapped: done at the client's
@@ -397,7 +438,11 @@ export function attachGraphqlWs(
     onOperation: (ctx, _id, _payload, _args, result) => {
       if (!isAsyncIterable(result)) return;
       const connection = connectionOf(ctx.extra.socket);
-      const stream = endableStream(result[Symbol.asyncIterator](), () => connection.streams.delete(stream));
+      const stream = endableStream(
+        result[Symbol.asyncIterator](),
+        () => connection.streams.delete(stream),
+        options.maskError,
+      );
       if (connection.ended) stream.end(credentialEnded());
       else connection.streams.add(stream);
       return stream as AsyncGenerator<never>;
@@ -456,6 +501,8 @@ export function attachGraphqlWs(
           const [connection] = holder.connections;
           try {
             const credential = await acceptConnection(connection?.protocol?.connectionParams);
+            // Unreadable now (the database is down) is not ended: checked again next time.
+            if (credential === "unavailable") return;
             if (!credential || credential.key !== key) endCredential(key);
           } catch (error) {
             options.logger?.error({ err: error }, "could not check a WebSocket's credential again");

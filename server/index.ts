@@ -19,6 +19,13 @@ async function shutdown(signal: string) {
   // Before start-up has a logger there is nothing to clean up yet either.
   const app = await starting;
   app?.logger.info({ signal }, "shutting down");
+  // app.stop() keeps within SHUTDOWN_GRACE_MS by itself; should anything hang
+  // past it, the process goes anyway (items it holds are taken over when
+  // their lease ends, as after a crash).
+  setTimeout(() => {
+    app?.logger.error({ graceMs: config.shutdownGraceMs }, "stop took longer than the grace; exiting");
+    process.exit(1);
+  }, config.shutdownGraceMs).unref();
   await app?.stop().catch((error: unknown) => app.logger.error({ err: error }, "error while stopping"));
   // The WASM schema engine leaves a timer behind; everything of ours is closed.
   process.exit(0);

@@ -76,12 +76,20 @@ export function createLogger(
 
 type YogaLogLevel = "debug" | "info" | "warn" | "error";
 
-/** graphql-yoga's logger on ours: errors as structured (scrubbed) errors, never printed whole. */
-export function yogaLogging(logger: Logger): Record<YogaLogLevel, (...args: unknown[]) => void> {
+/**
+ * graphql-yoga's logger on ours: errors as structured (scrubbed) errors, never
+ * printed whole. Errors `divert` takes (returns true for) are its to report
+ * (a database outage is logged once, not once per request).
+ */
+export function yogaLogging(
+  logger: Logger,
+  divert: (error: Error) => boolean = () => false,
+): Record<YogaLogLevel, (...args: unknown[]) => void> {
   const at =
     (level: YogaLogLevel) =>
     (...args: unknown[]) => {
       const error = args.find((arg) => arg instanceof Error);
+      if (error && divert(error)) return;
       const text = args
         .filter((arg) => typeof arg === "string")
         .map((arg) => scrub(arg as string))

@@ -51,8 +51,19 @@ export async function login(
   if (!attempt.admitted) {
     return { ok: false, code: "LOGIN_LOCKED", retryAfterSeconds: attempt.retryAfterSeconds };
   }
+  // An attempt that fails for want of a database (an outage) reached no
+  // verdict: a client retrying through it must not run into the address's
+  // ceiling of failed sign-ins.
+  const orAbandon = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      await attempt.abandoned().catch(() => {});
+      throw error;
+    }
+  };
   const now = clock.now();
-  const found = await db.administrator.findUnique({ where: { loginId: input.loginId } });
+  const found = await orAbandon(() => db.administrator.findUnique({ where: { loginId: input.loginId } }));
   const admin = found && !found.disabledAt ? found : null;
   const verified = await verifyPassword(admin?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!admin || !verified) {
@@ -69,12 +80,14 @@ export async function login(
   }
   const token = newSecret(SESSION_PREFIX);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await db.adminSession.create({
-    data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
-  });
-  await audit(db, { accountId: admin.accountId, adminId: admin.id, label: admin.loginId }, "LOGIN", {
-    ip: input.ip,
-    at: now,
+  await orAbandon(async () => {
+    await db.adminSession.create({
+      data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
+    });
+    await audit(db, { accountId: admin.accountId, adminId: admin.id, label: admin.loginId }, "LOGIN", {
+      ip: input.ip,
+      at: now,
+    });
   });
   await attempt.succeeded();
   return { ok: true, token, expiresAt, adminId: admin.id };

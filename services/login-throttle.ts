@@ -53,6 +53,8 @@ export interface AdmittedAttempt {
   failed(): Promise<void>;
   /** Signed in: the pair's failures are forgotten and the attempt does not count against the address. */
   succeeded(): Promise<void>;
+  /** No verdict (the database could not be read): the attempt does not count against the address. */
+  abandoned(): Promise<void>;
 }
 
 export type Admission = AdmittedAttempt | { admitted: false; retryAfterSeconds: number };
@@ -146,6 +148,9 @@ export function createLoginThrottle(options: {
           if (failures === policy.freeFailures) {
             logger?.info({ address: from, failures }, "sign-in attempts for one login id delayed");
           }
+        },
+        async abandoned() {
+          await failuresOfAddress.reward(from);
         },
         async succeeded() {
           await Promise.all([

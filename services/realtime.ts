@@ -8,11 +8,11 @@
 // queue is dropped but for the newest event and the subscriber is told so
 // (OVERFLOW); receiptProgress then refills the gap from the receipt's event log.
 import { setMaxListeners } from "node:events";
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
-import { Redis } from "ioredis";
+import type { Logger } from "../server/logger.ts";
 import type { Revoked } from "./auth.ts";
 import type { ReceiptEventRecord } from "./receipts.ts";
+import { createRedisEventTarget } from "./redis-event-target.ts";
 
 export type Topics = {
   /** A receipt's event log grew (live payload; the log in the database stays the source of truth). */
@@ -83,21 +83,35 @@ export interface Realtime {
   subscribe<K extends keyof Topics>(topic: K, id: string, limit?: number): Subscription<K>;
   /** Live subscriptions on this instance to one topic and id (all ids when none is given). */
   subscribers(topic: keyof Topics, id?: string): number;
+  /** With REDIS_URL: whether Redis answers and this instance's subscriptions are live (readiness). */
+  redis: { ping(): Promise<boolean> } | null;
   close(): Promise<void>;
 }
 
-/** In-process pub/sub, or Redis-backed (@graphql-yoga/redis-event-target) when a URL is given. */
-export function createRealtime(redisUrl?: string): Realtime {
+/**
+ * In-process pub/sub, or over Redis when a URL is given (./redis-event-target.ts).
+ * Redis being away never fails a publish: events then reach this instance's
+ * subscribers only, and when Redis is back every subscription is handed
+ * OVERFLOW, as after a slow consumer's dropped queue: receiptProgress refills
+ * the gap from the receipt's event log, lineStatusChanged ends with
+ * SLOW_CONSUMER (subscribe again), revocations recheck every socket.
+ */
+export function createRealtime(redisUrl?: string, options: { logger?: Logger } = {}): Realtime {
   let target: Target;
   let close = async () => {};
+  let redis: Realtime["redis"] = null;
+  const counts = new Map<string, number>();
   if (redisUrl) {
-    // Publishing and subscribing need separate connections in Redis.
-    const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }) as unknown as Target;
-    close = async () => {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
-    };
+    const overRedis = createRedisEventTarget({
+      url: redisUrl,
+      logger: options.logger,
+      onResume: () => {
+        for (const topic of counts.keys()) overRedis.deliverLocally(topic, OVERFLOW);
+      },
+    });
+    target = overRedis;
+    redis = { ping: () => overRedis.ping() };
+    close = () => overRedis.close();
   } else {
     const local = new EventTarget();
     // Hundreds of watchers of one receipt are expected, not a leak.
@@ -105,7 +119,6 @@ export function createRealtime(redisUrl?: string): Realtime {
     target = local;
   }
   const pubsub = createPubSub<Topics>({ eventTarget: target as never });
-  const counts = new Map<string, number>();
   return {
     pubsub,
     subscribe: (topic, id, limit = SUBSCRIBER_QUEUE_LIMIT) =>
@@ -116,6 +129,7 @@ export function createRealtime(redisUrl?: string): Realtime {
       for (const [key, count] of counts) if (key.startsWith(`${topic}:`)) total += count;
       return total;
     },
+    redis,
     close,
   };
 }
@@ -136,8 +150,12 @@ function boundedSubscription<T>(
   let finished = false;
   let wake: (() => void) | undefined;
   const listener = (event: Event) => {
-    const detail = (event as CustomEvent<T>).detail;
-    if (queue.length >= limit) {
+    const detail = (event as CustomEvent<T | typeof OVERFLOW>).detail;
+    if (detail === OVERFLOW) {
+      // Events may have been lost upstream (Redis was away): what is queued
+      // stays, and the subscriber hears of the gap before it.
+      overflowed = true;
+    } else if (queue.length >= limit) {
       // The backlog goes; the newest event stays, so a subscriber always
       // holds the latest state it was sent.
       queue = [detail];

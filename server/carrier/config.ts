@@ -5,7 +5,8 @@ import path from "node:path";
 import { z } from "zod";
 import { fakeNowSetting, latencySetting, logLevelSetting, readEnvironment } from "../config.ts";
 
-const Env = z
+/** Every variable the carrier simulator reads (test/deploy checks compose.yaml against it). */
+export const Env = z
   .object({
     CARRIER_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
     CARRIER_HOST: z.string().default("127.0.0.1"),

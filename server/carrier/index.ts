@@ -77,8 +77,13 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   logger.info({ signal }, "shutting down");
   const running = await starting.catch(() => null);
   if (running) {
-    // Node 20's close() also drops idle keep-alive sockets; requests in flight finish first.
-    await new Promise((resolve) => running.server.close(resolve));
+    // close() drops idle keep-alive sockets, but a worker that keeps sending
+    // keeps its sockets busy and served: in-flight requests get a moment to
+    // finish, then every socket is cut (the gateway retries what was cut).
+    const closed = new Promise((resolve) => running.server.close(resolve));
+    running.server.closeIdleConnections();
+    setTimeout(() => running.server.closeAllConnections(), 1_000).unref();
+    await closed;
     await running.database
       .close()
       .catch((error: unknown) => logger.error({ err: error }, "closing database"));

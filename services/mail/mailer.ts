@@ -28,6 +28,9 @@ export interface Mailer {
   close(): void;
 }
 
+/** nodemailer's codes for a mail it cannot send, whatever the server: an invalid envelope or message. */
+const unsendable = new Set(["EENVELOPE", "EMESSAGE"]);
+
 export function createMailer(smtpUrl?: string): Mailer {
   const transporter = smtpUrl
     ? nodemailer.createTransport(smtpUrl)
@@ -39,8 +42,11 @@ export function createMailer(smtpUrl?: string): Mailer {
         const info = await transporter.sendMail({ from: MAIL_FROM, ...mail });
         return { messageId: info.messageId };
       } catch (error) {
-        const code = (error as { responseCode?: number }).responseCode;
-        throw new MailError((error as Error).message, code === undefined || code < 500);
+        const { responseCode, code } = error as { responseCode?: number; code?: string };
+        // Without a reply: a connection problem is temporary; a mail nodemailer
+        // refuses to send (no or a malformed recipient) would be refused forever.
+        const retryable = responseCode === undefined ? !unsendable.has(code ?? "") : responseCode < 500;
+        throw new MailError((error as Error).message, retryable);
       }
     },
     close: () => transporter.close(),

@@ -74,6 +74,7 @@ afterAll(async () => {
   killAllServerProcesses();
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync("tmp", { recursive: true });
   writeFileSync(
     path.join("tmp", `hostile-figures-${figures.database}.json`),
     `${JSON.stringify(figures, null, 2)}\n`,

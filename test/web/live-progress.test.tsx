@@ -57,6 +57,41 @@ describe("LiveProgress", () => {
     expect(screen.getByText("正常終了 3件 / 異常終了 1件 / 処理待ち 0件 (全4件)")).toBeTruthy();
   });
 
+  it("says why a receipt is still 処理中 while its items wait for the carrier, and stops saying it after", async () => {
+    const retryAt = "2026-11-24T01:05:00.000Z"; // 10:05 JST
+    const waiting = (
+      seq: number,
+      status: string,
+      p: ReturnType<typeof progress>,
+      waitingFor: string | null,
+    ) => ({
+      ...event(seq, status, p),
+      receipt: { ...event(seq, status, p).receipt, waitingFor, retryAt: waitingFor ? retryAt : null },
+    });
+    const render1 = async (events: unknown[]) => {
+      await act(async () => {
+        render(
+          <Provider value={fakeClient(events)}>
+            <LiveProgress receiptId="r1" />
+          </Provider>,
+        );
+      });
+    };
+    await render1([waiting(1, "PROCESSING", progress(1, 0), "CARRIER")]);
+    // The time is in the future only before 10:05 JST on that day; later, "due now".
+    const note = screen.getByRole("status").textContent;
+    expect([
+      "キャリアの応答待ちのため、自動で再試行します（次回 10:05 頃）。",
+      "キャリアの応答待ちのため、自動で再試行しています。",
+    ]).toContain(note);
+    cleanup();
+    await render1([
+      waiting(1, "PROCESSING", progress(1, 0), "CARRIER"),
+      waiting(2, "SUCCEEDED", progress(4, 0), null),
+    ]);
+    expect(screen.queryByRole("status")).toBeNull();
+  });
+
   it("does not subscribe to a receipt that has already finished", async () => {
     let subscribed = false;
     const client = {

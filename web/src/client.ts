@@ -93,10 +93,18 @@ export function createUrqlClient(
                   // Resumable streams: graphql-ws sends this same payload again
                   // after a reconnect, so keeping afterSeq at the last event
                   // received makes the server replay exactly what was missed.
-                  const data = value.data as { receiptProgress?: { seq?: unknown } } | null | undefined;
-                  const seq = data?.receiptProgress?.seq;
-                  if ("afterSeq" in payload.variables && typeof seq === "number")
-                    payload.variables.afterSeq = seq;
+                  // A snapshot carries the receipt's latest seq while the events
+                  // after afterSeq are still to be replayed: it moves the
+                  // cursor only when there was none (the server starts there).
+                  const data = value.data as
+                    | { receiptProgress?: { seq?: unknown; snapshot?: unknown } }
+                    | null
+                    | undefined;
+                  const event = data?.receiptProgress;
+                  const variables = payload.variables as Record<string, unknown>;
+                  if ("afterSeq" in variables && typeof event?.seq === "number") {
+                    if (event.snapshot !== true || variables.afterSeq == null) variables.afterSeq = event.seq;
+                  }
                   sink.next(value as Parameters<typeof sink.next>[0]);
                 },
                 error(error: unknown) {

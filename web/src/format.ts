@@ -14,6 +14,18 @@ export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : "";
 }
 
+const timeOfDay = new Intl.DateTimeFormat("ja-JP", {
+  timeZone: "Asia/Tokyo",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** 10:05 (JST); null for null or a time already past (`now`), i.e. "due now". */
+export function formatUpcomingTime(iso: string | null | undefined, now = Date.now()): string | null {
+  if (!iso || new Date(iso).getTime() <= now) return null;
+  return timeOfDay.format(new Date(iso));
+}
+
 /** The start of a JST calendar day (yyyy-mm-dd from a date input) as an ISO instant. */
 export function jstDayStart(day: string): string {
   return new Date(`${day}T00:00:00+09:00`).toISOString();

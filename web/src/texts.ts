@@ -4,6 +4,7 @@ export {
   screenTexts,
   targetLineCount,
   userErrorMessages,
+  waitingMessages,
 } from "../../domain/messages.ts";
 
 export const serviceName = "あんしんバックアップ／連絡先コピー設定";

@@ -3,8 +3,9 @@
 // Graphcache updates every table showing them. After a dropped connection the
 // client resumes with afterSeq (see client.ts) and nothing is missed.
 import { useSubscription } from "urql";
+import { formatUpcomingTime } from "../format.ts";
 import { graphql } from "../gql/index.ts";
-import { progressTexts, statusTexts } from "../texts.ts";
+import { progressTexts, statusTexts, waitingMessages } from "../texts.ts";
 
 export const ReceiptProgressSubscription = graphql(`
   subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {
@@ -12,8 +13,8 @@ export const ReceiptProgressSubscription = graphql(`
       seq
       snapshot
       status
-      receipt { id status completedAt progress { total pending processing succeeded failed } }
-      item { id status completedAt error { code message } }
+      receipt { id status completedAt waitingFor retryAt progress { total pending processing succeeded failed } }
+      item { id status completedAt waitingFor retryAt error { code message } }
     }
   }
 `);
@@ -26,12 +27,23 @@ export interface ProgressCounts {
   failed: number;
 }
 
+/** Why a receipt or item is still 処理中, when it waits for a dependency that is down. */
+export interface Waiting {
+  waitingFor?: "CARRIER" | "MAIL_SERVER" | null;
+  retryAt?: string | null;
+}
+
+export function WaitingNote({ waitingFor, retryAt }: Waiting) {
+  if (!waitingFor) return null;
+  return <span className="waiting-note">{waitingMessages[waitingFor](formatUpcomingTime(retryAt))}</span>;
+}
+
 export function LiveProgress({
   receiptId,
   initial,
 }: {
   receiptId: string;
-  initial?: { status: "PROCESSING" | "SUCCEEDED" | "FAILED"; progress: ProgressCounts };
+  initial?: { status: "PROCESSING" | "SUCCEEDED" | "FAILED"; progress: ProgressCounts } & Waiting;
 }) {
   const finished = initial && initial.status !== "PROCESSING";
   const [{ data }] = useSubscription({
@@ -41,16 +53,25 @@ export function LiveProgress({
   });
   const receipt = data?.receiptProgress.receipt ?? initial;
   if (!receipt) return null;
-  return <ProgressBar status={receipt.status} progress={receipt.progress} />;
+  return (
+    <ProgressBar
+      status={receipt.status}
+      progress={receipt.progress}
+      waitingFor={receipt.waitingFor}
+      retryAt={receipt.retryAt}
+    />
+  );
 }
 
 export function ProgressBar({
   status,
   progress,
+  waitingFor,
+  retryAt,
 }: {
   status: "PROCESSING" | "SUCCEEDED" | "FAILED";
   progress: ProgressCounts;
-}) {
+} & Waiting) {
   const done = progress.succeeded + progress.failed;
   const percent = progress.total === 0 ? 100 : Math.round((done / progress.total) * 100);
   return (
@@ -79,6 +100,11 @@ export function ProgressBar({
         />
       </div>
       <p className="counts">{progressTexts.counts(progress)}</p>
+      {status === "PROCESSING" && waitingFor && (
+        <p className="waiting" role="status">
+          <WaitingNote waitingFor={waitingFor} retryAt={retryAt} />
+        </p>
+      )}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useMutation, useQuery } from "urql";
 import { Link, useParams } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Page } from "../components/Layout.tsx";
-import { LiveProgress } from "../components/LiveProgress.tsx";
+import { LiveProgress, WaitingNote } from "../components/LiveProgress.tsx";
 import { MailSent } from "../components/MailSent.tsx";
 import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
@@ -30,7 +30,7 @@ import { InquirePasswords } from "./Passwords.tsx";
 const ReceiptHeaderQuery = graphql(`
   query ReceiptHeader($number: String!) {
     receipt(number: $number) {
-      id number kind status receivedAt completedAt
+      id number kind status receivedAt completedAt waitingFor retryAt
       admin { name loginId }
       progress { total pending processing succeeded failed }
     }
@@ -47,7 +47,7 @@ const ReceiptItemsQuery = graphql(`
         edges {
           cursor
           node {
-            id phoneNumber name groupName backup phonebookMigration status completedAt
+            id phoneNumber name groupName backup phonebookMigration status completedAt waitingFor retryAt
             error { code message }
             line { id }
           }
@@ -179,7 +179,15 @@ export function HistoryDetail() {
         <dt>{historyTexts.completedAt}:</dt>
         <dd>{formatDateTime(receipt.completedAt)}</dd>
       </dl>
-      <LiveProgress receiptId={receipt.id} initial={{ status: receipt.status, progress: receipt.progress }} />
+      <LiveProgress
+        receiptId={receipt.id}
+        initial={{
+          status: receipt.status,
+          progress: receipt.progress,
+          waitingFor: receipt.waitingFor,
+          retryAt: receipt.retryAt,
+        }}
+      />
       <ErrorMessages errors={errors} />
       <div className="selection-bar">
         <output className="counter">
@@ -252,6 +260,9 @@ export function HistoryDetail() {
                   <td>
                     {statusTexts.item[item.status]}
                     {item.error && <span className="item-error">（{item.error.message}）</span>}
+                    {item.status === "PROCESSING" && (
+                      <WaitingNote waitingFor={item.waitingFor} retryAt={item.retryAt} />
+                    )}
                   </td>
                 </tr>
               ))}
