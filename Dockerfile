@@ -26,6 +26,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY domain ./domain
+COPY lib ./lib
 COPY prisma ./prisma
 COPY schema ./schema
 COPY server ./server

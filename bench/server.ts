@@ -13,12 +13,12 @@
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { jstDate } from "../domain/time.ts";
+import { type Database, openDatabase } from "../lib/db.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedLargeAccount } from "../prisma/seed/large.ts";
 import { rawId } from "../schema/ids.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
-import { type Database, openDatabase } from "../server/db.ts";
 import { authenticate } from "../services/auth.ts";
 import { serve } from "./ipc.ts";
 import { loopDelayHandlers, memoryAfterGc, waitFor } from "./stats.ts";

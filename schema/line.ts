@@ -4,9 +4,9 @@ import { GraphQLError } from "graphql";
 import { canRefreshLines, hasScope, lineScope } from "../domain/auth/actor.ts";
 import { realtimeMessages } from "../domain/messages.ts";
 import { OUT_OF_SERVICE_DEVICE_KIND } from "../domain/rules/selection.ts";
+import { sharedEvent } from "../lib/shared-event.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
-import { sharedEvent } from "../server/shared-subscriptions.ts";
 import { watchLineChanges } from "../services/line-changes.ts";
 import { endingWith, OVERFLOW } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
@@ -139,7 +139,7 @@ builder.queryField("lines", (t) =>
       resolve: (query, _root, args, ctx) => {
         // Keyset paging by hand: given Prisma's `cursor`, the generated SQL
         // has no LIMIT (prisma/orm#27094) and reads every row after the
-        // cursor — the second page of 100,000 lines took 6 s (npm run bench).
+        // cursor, so a page costs as much as the rest of the list (bench/README.md).
         // `phoneNumber > cursor` (or `<` backwards) reads just one page.
         const { cursor, skip, ...rest } = query as typeof query & {
           cursor?: { accountId_phoneNumber: { phoneNumber: string } };

@@ -3,8 +3,8 @@ import type { Line } from "../prisma/generated/client/client.ts";
 import { MailKind, MailStatus } from "../prisma/generated/client/enums.ts";
 import {
   inquirePasswords,
+  type MailReceiptKind,
   type MailRequestResult,
-  type MailKind as ReceiptMailKind,
   requestMail,
   resendMail,
   type Skipped,
@@ -77,7 +77,7 @@ const ResendMailInput = builder.inputType("ResendMailInput", {
   }),
 });
 
-function sendField(name: string, kind: ReceiptMailKind, description: string) {
+function sendField(name: string, kind: MailReceiptKind, description: string) {
   builder.mutationField(name, (t) =>
     t.field({
       type: MailPayloadRef,
@@ -103,7 +103,7 @@ function sendField(name: string, kind: ReceiptMailKind, description: string) {
   );
 }
 
-function resendField(name: string, kind: ReceiptMailKind, description: string) {
+function resendField(name: string, kind: MailReceiptKind, description: string) {
   builder.mutationField(name, (t) =>
     t.field({
       type: MailPayloadRef,

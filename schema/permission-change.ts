@@ -3,7 +3,6 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { authErrorMessages } from "../domain/messages.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
 import {
-  type ChangeError,
   type ExpandedGroup,
   previewPermissionChange,
   type PermissionChangeInput as ServiceInput,
@@ -16,6 +15,7 @@ import {
   encodePreviewToken,
   MAX_PREVIEW_TOKEN_LENGTH,
 } from "../services/preview-token.ts";
+import type { ChangeError } from "../services/receipts.ts";
 import { actorOf, builder } from "./builder.ts";
 import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
 import { rawId } from "./ids.ts";

@@ -6,7 +6,7 @@
 // so a stream never skips or repeats a seq.
 import { GraphQLError } from "graphql";
 import { authErrorMessages } from "../domain/messages.ts";
-import { sharedEvent } from "../server/shared-subscriptions.ts";
+import { sharedEvent } from "../lib/shared-event.ts";
 import { endingWith, OVERFLOW, reviveEvent, type Subscription } from "../services/realtime.ts";
 import type { ReceiptEventRecord } from "../services/receipts.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
@@ -92,8 +92,8 @@ const shared = (event: ProgressEvent) =>
   sharedEvent(event, `receipt:${event.receiptId}:${event.seq}:${event.snapshot ? "snapshot" : "event"}`);
 
 // In-process, every subscriber receives the same record object: one
-// ProgressEvent per record serves them all (the bench's fan-out spent a tenth
-// of its delivery time making 401,000 of them).
+// ProgressEvent per record serves them all (a copy per watcher and event was a
+// measurable share of the fan-out's delivery time, bench/README.md).
 const events = new WeakMap<ReceiptEventRecord, ProgressEvent>();
 
 function toEvent(record: ReceiptEventRecord): ProgressEvent {

@@ -8,6 +8,8 @@ import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga } from "graphql-yoga";
 import { type Clock, createClock } from "../domain/clock.ts";
+import { type Database, openDatabase } from "../lib/db.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Context } from "../schema/builder.ts";
@@ -37,11 +39,10 @@ import {
 } from "./browser-security.ts";
 import { clientAddressResolver } from "./client-address.ts";
 import type { Config } from "./config.ts";
-import { type Database, openDatabase } from "./db.ts";
 import { createRequestDrain } from "./drain.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createHealthEndpoints } from "./health.ts";
-import { createLogger, type Logger, yogaLogging } from "./logger.ts";
+import { yogaLogging } from "./logger.ts";
 import { createRateLimit } from "./rate-limit.ts";
 import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
@@ -209,7 +210,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (ran > 0) logger.info({ accounts: ran }, "daily roster sync done");
       // PGlite runs no autovacuum: after the day's roster writes, refresh the
       // statistics and visibility map that totalCount's index-only count needs
-      // (npm run bench: ~30 ms instead of ~12 ms over 100,000 lines).
+      // (bench/README.md).
       if (ran > 0 && database.kind === "pglite") await db.$executeRawUnsafe(`VACUUM ANALYZE "Line"`);
     } catch (error) {
       logger.error({ err: error }, "daily roster sync failed");

@@ -23,7 +23,7 @@ import type { YogaServerInstance } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
 import { type WebSocket, WebSocketServer } from "ws";
 import { authErrorMessages } from "../domain/messages.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 interface Extra {
   socket: WebSocket;
@@ -194,7 +194,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Holds a socket's writes until the event loop turns, so the events a watcher
  * takes in one go leave in one system call instead of one each. In a burst
  * (a 200-line batch watched by 1,000 clients) the per-frame write was a
- * quarter of the gateway's time (npm run bench, CPU profile). ws exposes no
+ * large share of the gateway's time (bench/README.md). ws exposes no
  * cork of its own; its TCP socket is `_socket`, and net's cork nests with the
  * cork ws does around each frame.
  */

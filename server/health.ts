@@ -6,8 +6,8 @@
 // dependency's state (services/dependencies.ts), and 503 when a required one
 // is down or when a stop has begun (draining).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../lib/logger.ts";
 import type { Dependencies, DependencyReport } from "../services/dependencies.ts";
-import type { Logger } from "./logger.ts";
 
 /** How long one readiness check waits for a dependency (SELECT 1, PING) before calling it down. */
 export const READINESS_TIMEOUT_MS = 2_000;

@@ -5,9 +5,10 @@
 // pod, a test stopping it right after "listening") must not kill the process
 // by the default action and skip the cleanup. Such a stop waits for start-up
 // to finish, then shuts down like any other.
+
+import { createLogger } from "../lib/logger.ts";
 import type { App } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
 
 let stopRequested: string | null = null;
 let starting: Promise<App | null> | null = null;

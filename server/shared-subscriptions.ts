@@ -1,10 +1,10 @@
 // One execution per event for all the watchers who would get the same result.
 //
 // GraphQL runs a subscription's selection set once per event per subscriber.
-// With 1,000 watchers of one 200-line batch that is 401,000 executions, and
-// `npm run bench` measured them as the fan-out's cost (~160 µs each; the
-// shared reads had already taken the database out). An event whose payload is
-// marked with `sharedEvent()` is executed once per distinct (visibility of
+// With 1,000 watchers of one 200-line batch that is 401,000 executions, the
+// fan-out's main cost once the shared reads had taken the database out
+// (bench/README.md). An event whose payload is marked with `sharedEvent()`
+// (lib/shared-event.ts) is executed once per distinct (visibility of
 // the actor, operation, variables the selection uses, event); every other
 // subscriber of that kind gets the same ExecutionResult. Events without the
 // mark are executed per subscriber, as GraphQL does.
@@ -28,26 +28,7 @@ import {
 import type { Plugin } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
 import { type Actor, visibilityKey } from "../domain/auth/actor.ts";
-
-const SHARED_EVENT = Symbol("sharedEvent");
-
-/**
- * Marks a subscription payload as one event every subscriber receives alike;
- * `key` names the event (and the state it shows) uniquely.
- */
-export function sharedEvent<T extends object>(payload: T, key: string | (() => string)): T {
-  // One payload object handed to many subscribers is marked by the first.
-  if (eventKey(payload) === undefined) {
-    Object.defineProperty(payload, SHARED_EVENT, { value: typeof key === "function" ? key() : key });
-  }
-  return payload;
-}
-
-function eventKey(payload: unknown): string | undefined {
-  return typeof payload === "object" && payload !== null
-    ? (payload as { [SHARED_EVENT]?: string })[SHARED_EVENT]
-    : undefined;
-}
+import { sharedEventKey } from "../lib/shared-event.ts";
 
 const printed = new WeakMap<DocumentNode, string>();
 
@@ -154,7 +135,7 @@ export function useSharedSubscriptionResults(options: { max?: number } = {}): Pl
         return mapStream(
           source[Symbol.asyncIterator](),
           (payload) => {
-            const event = eventKey(payload);
+            const event = sharedEventKey(payload);
             if (event === undefined) return run(payload);
             const key = `${scope}:${event}`;
             let result = results.get(key);

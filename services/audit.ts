@@ -2,8 +2,8 @@
 // pass only identifiers and harmless details; never a password or a secret.
 
 import type { Actor } from "../domain/auth/actor.ts";
+import type { Db } from "../lib/db.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
-import type { Db } from "../server/db.ts";
 
 export interface AuditActor {
   accountId: string;

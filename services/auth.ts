@@ -11,9 +11,9 @@ import {
   SESSION_PREFIX,
 } from "../domain/auth/tokens.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { Db } from "../lib/db.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { ApiScope } from "../prisma/generated/client/enums.ts";
-import type { Db } from "../server/db.ts";
-import type { Logger } from "../server/logger.ts";
 import { audit } from "./audit.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 
@@ -120,7 +120,7 @@ export function credentialKey(of: Actor | Revoked): string {
 /**
  * Actors of recently seen bearer secrets, for a few seconds. Reading the
  * session costs three statements, about as much as the page a request asks
- * for (npm run bench). Revocations evict at once here and, through
+ * for (bench/README.md). Revocations evict at once here and, through
  * `announce`, on the other instances; anything else that changes an actor
  * (an administrator disabled in the database by hand) is seen within `ttlMs`.
  * Unknown secrets are not cached, so guessing cannot fill it.

@@ -2,14 +2,13 @@
 // administrator's (or API token's) earlier request of the same kind and the
 // same body; the same key with another body is refused. Another caller's key
 // means nothing here: it is a new request for them, and nothing of the other
-// caller's receipt is revealed.
+// caller's receipt is revealed. receipts.ts (acceptOnce) applies this to
+// every kind of receipt.
 import { createHash } from "node:crypto";
 import type { Actor } from "../domain/auth/actor.ts";
-import { idempotencyMessages } from "../domain/messages.ts";
+import type { Db } from "../lib/db.ts";
 import { Prisma } from "../prisma/generated/client/client.ts";
 import type { ReceiptKind } from "../prisma/generated/client/enums.ts";
-import type { Db } from "../server/db.ts";
-import type { ChangeError } from "./permission-change.ts";
 
 /** Longest key accepted, in characters (the boundary checks it before any database work). */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
@@ -68,13 +67,6 @@ export function keyColumns(request: KeyedRequest | null) {
     idempotencyFingerprint: request?.fingerprint ?? null,
   };
 }
-
-export const keyReused: ChangeError = {
-  code: "IDEMPOTENCY_KEY_REUSED",
-  message: idempotencyMessages.IDEMPOTENCY_KEY_REUSED,
-  field: "idempotencyKey",
-  lineIds: [],
-};
 
 /**
  * The caller's earlier receipt of this kind under this key: its id when the

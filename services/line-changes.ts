@@ -7,8 +7,8 @@
 // socket used to make 3,000 reads per change and stalled the process), and
 // each watcher's scope and filter are then applied in memory.
 import { type Actor, canSeeLine } from "../domain/auth/actor.ts";
+import type { Db } from "../lib/db.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
-import type { Db } from "../server/db.ts";
 import { endingWith, OVERFLOW, type Realtime } from "./realtime.ts";
 import type { SharedReads } from "./shared-reads.ts";
 

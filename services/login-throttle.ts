@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 export interface LoginThrottlePolicy {
   /** Wrong passwords in a row one address may try for one login id before the delays start. */

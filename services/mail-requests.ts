@@ -6,24 +6,18 @@ import type { Clock } from "../domain/clock.ts";
 import { authErrorMessages, mailErrorMessages } from "../domain/messages.ts";
 import { appDownloadMailPlan, type MailPlan, passwordNoticePlan } from "../domain/rules/mail.ts";
 import { selectionErrors } from "../domain/rules/selection.ts";
+import type { Db } from "../lib/db.ts";
+import { isUuid } from "../lib/ids.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
-import type { Db } from "../server/db.ts";
+import type { ReceiptKind } from "../prisma/generated/client/enums.ts";
 import { audit, auditActorOf } from "./audit.ts";
 import type { Carrier } from "./carrier/port.ts";
 import type { EventsPort } from "./events.ts";
-import {
-  earlierRequest,
-  type KeyedRequest,
-  keyColumns,
-  keyedRequest,
-  keyReused,
-  lostKeyRace,
-} from "./idempotency.ts";
-import type { ChangeError } from "./permission-change.ts";
-import { receiptAdmin } from "./permission-change.ts";
-import { appendEvent, insertReceiptItems, nextReceiptNumber } from "./receipts.ts";
+import { type KeyedRequest, keyedRequest } from "./idempotency.ts";
+import { acceptOnce, acceptReceipt, type ChangeError } from "./receipts.ts";
 
-export type MailKind = "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL";
+/** The receipt kinds that send a mail to each line (not the MailMessage's own MailKind). */
+export type MailReceiptKind = Extract<ReceiptKind, "APP_DOWNLOAD_MAIL" | "PASSWORD_NOTICE_MAIL">;
 
 export interface Skipped {
   line: Line;
@@ -35,8 +29,7 @@ export type MailRequestResult =
   | { ok: true; receiptId: string; skipped: Skipped[]; replayed: boolean }
   | { ok: false; errors: ChangeError[]; skipped: Skipped[] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const plans: Record<MailKind, (line: Line) => MailPlan> = {
+const plans: Record<MailReceiptKind, (line: Line) => MailPlan> = {
   APP_DOWNLOAD_MAIL: appDownloadMailPlan,
   PASSWORD_NOTICE_MAIL: passwordNoticePlan,
 };
@@ -47,7 +40,7 @@ type LineWithGroup = Line & { group: { name: string } | null };
 async function selectLines(db: Db, actor: Actor, lineIds: string[]) {
   const unique = [...new Set(lineIds)];
   const lines = await db.line.findMany({
-    where: { AND: [{ id: { in: unique.filter((id) => UUID.test(id)) } }, lineScope(actor)] },
+    where: { AND: [{ id: { in: unique.filter(isUuid) } }, lineScope(actor)] },
     include: { group: { select: { name: true } } },
     orderBy: { phoneNumber: "asc" },
   });
@@ -68,13 +61,13 @@ async function selectLines(db: Db, actor: Actor, lineIds: string[]) {
   return { lines, errors };
 }
 
-/** Writes the receipt, its items and its first event; tells `events` after the commit. */
-async function createMailReceipt(
+/** Accepts a mail receipt for `lines` (receipts.ts writes it and tells `events` after the commit). */
+function acceptMail(
   db: Db,
   clock: Clock,
   events: EventsPort,
   actor: Actor,
-  kind: MailKind,
+  kind: MailReceiptKind,
   lines: LineWithGroup[],
   options: {
     keyed?: KeyedRequest | null;
@@ -82,107 +75,68 @@ async function createMailReceipt(
     resendOf?: Map<string, string>;
     ip?: string | null;
   },
-): Promise<string> {
-  const now = clock.now();
-  const accepted = await db.$transaction(async (tx) => {
-    const admin = await receiptAdmin(tx, actor);
-    const receipt = await tx.receipt.create({
-      data: {
-        accountId: actor.accountId,
-        number: await nextReceiptNumber(tx, now),
-        kind,
-        adminId: admin.adminId,
-        apiTokenId: actor.kind === "apiToken" ? actor.tokenId : null,
-        adminName: admin.name,
-        adminLoginId: admin.loginId,
-        receivedAt: now,
-        parentId: options.parentId ?? null,
-        ...keyColumns(options.keyed ?? null),
-      },
-    });
-    await insertReceiptItems(
-      tx,
-      receipt.id,
-      lines.map((line) => ({
-        lineId: line.id,
-        groupName: line.group?.name ?? null,
-        phoneNumber: line.phoneNumber,
-        lineName: line.name,
-        lineVersion: line.version,
-        backup: null,
-        phonebookMigration: null,
-        resendOfId: options.resendOf?.get(line.id) ?? null,
-      })),
-    );
-    const event = await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
-    await audit(tx, auditActorOf(actor), options.parentId ? `${kind}_RESENT` : `${kind}_REQUESTED`, {
-      at: now,
-      ip: options.ip,
-      receiptId: receipt.id,
-      lineIds: lines.map((l) => l.id),
-      detail: {
-        number: receipt.number,
-        lines: lines.length,
-        ...(options.parentId ? { resendOf: options.parentId } : {}),
-      },
-    });
-    return event;
-  });
-  events.receiptEvent(accepted);
-  return accepted.receiptId;
+) {
+  const acceptance = { at: clock.now(), keyed: options.keyed, ip: options.ip };
+  return acceptReceipt(db, events, actor, acceptance, async () => ({
+    kind,
+    parentId: options.parentId,
+    items: lines.map((line) => ({
+      lineId: line.id,
+      groupName: line.group?.name ?? null,
+      phoneNumber: line.phoneNumber,
+      lineName: line.name,
+      lineVersion: line.version,
+      backup: null,
+      phonebookMigration: null,
+      resendOfId: options.resendOf?.get(line.id) ?? null,
+    })),
+    auditAction: options.parentId ? `${kind}_RESENT` : `${kind}_REQUESTED`,
+  }));
 }
 
 /** R17: the caller's earlier mail request of this kind under this key, or its refusal when the body differs. */
-async function replay(
-  db: Db,
-  actor: Actor,
-  kind: MailKind,
-  keyed: KeyedRequest,
-): Promise<MailRequestResult | null> {
-  const earlier = await earlierRequest(db, actor, kind, keyed);
-  if (earlier === null) return null;
-  if (earlier === "reused") return { ok: false, errors: [keyReused], skipped: [] };
-  return { ok: true, receiptId: earlier.receiptId, skipped: [], replayed: true };
-}
+const answers = {
+  replayed: (earlier: { receiptId: string }): MailRequestResult => ({
+    ok: true,
+    receiptId: earlier.receiptId,
+    skipped: [],
+    replayed: true,
+  }),
+  refused: (errors: ChangeError[]): MailRequestResult => ({ ok: false, errors, skipped: [] }),
+};
 
 export async function requestMail(
   db: Db,
   clock: Clock,
   events: EventsPort,
   actor: Actor,
-  kind: MailKind,
+  kind: MailReceiptKind,
   input: { lineIds: string[]; idempotencyKey?: string | null },
   meta: { ip?: string | null } = {},
 ): Promise<MailRequestResult> {
   // R17: the body is the set of lines; their order and repeats mean nothing.
   const keyed = keyedRequest(actor, input.idempotencyKey, { lineIds: [...new Set(input.lineIds)].sort() });
-  const earlier = keyed && (await replay(db, actor, kind, keyed));
-  if (earlier) return earlier;
-  const { lines, errors } = await selectLines(db, actor, input.lineIds);
-  if (errors.length > 0) return { ok: false, errors, skipped: [] };
-  const plan = plans[kind];
-  const skipped: Skipped[] = [];
-  const toSend: LineWithGroup[] = [];
-  for (const line of lines) {
-    const decision = plan(line);
-    if (decision.send) toSend.push(line);
-    else skipped.push({ line, code: decision.code, reason: decision.reason });
-  }
-  if (toSend.length === 0) {
-    return {
-      ok: false,
-      skipped,
-      errors: [{ code: "NOTHING_TO_SEND", message: mailErrorMessages.NOTHING_TO_SEND, lineIds: [] }],
-    };
-  }
-  try {
-    const receiptId = await createMailReceipt(db, clock, events, actor, kind, toSend, { keyed, ip: meta.ip });
+  return acceptOnce<MailRequestResult>(db, actor, kind, keyed, answers, async () => {
+    const { lines, errors } = await selectLines(db, actor, input.lineIds);
+    if (errors.length > 0) return { ok: false, errors, skipped: [] };
+    const plan = plans[kind];
+    const skipped: Skipped[] = [];
+    const toSend: LineWithGroup[] = [];
+    for (const line of lines) {
+      const decision = plan(line);
+      if (decision.send) toSend.push(line);
+      else skipped.push({ line, code: decision.code, reason: decision.reason });
+    }
+    if (toSend.length === 0) {
+      return {
+        ok: false,
+        skipped,
+        errors: [{ code: "NOTHING_TO_SEND", message: mailErrorMessages.NOTHING_TO_SEND, lineIds: [] }],
+      };
+    }
+    const { receiptId } = await acceptMail(db, clock, events, actor, kind, toSend, { keyed, ip: meta.ip });
     return { ok: true, receiptId, skipped, replayed: false };
-  } catch (error) {
-    const raced = lostKeyRace(keyed, error) && (await replay(db, actor, kind, keyed));
-    if (raced) return raced;
-    throw error;
-  }
+  });
 }
 
 /** R11: resend selected items of a mail receipt (all of them when none are named) as a new receipt linked to it. */
@@ -191,12 +145,12 @@ export async function resendMail(
   clock: Clock,
   events: EventsPort,
   actor: Actor,
-  kind: MailKind,
+  kind: MailReceiptKind,
   input: { receiptId: string; itemIds?: string[] | null },
   meta: { ip?: string | null } = {},
 ): Promise<MailRequestResult> {
   const visible = actor.kind === "admin" && actor.role === "GROUP" ? { adminId: actor.adminId } : {};
-  const original = UUID.test(input.receiptId)
+  const original = isUuid(input.receiptId)
     ? await db.receipt.findFirst({
         where: { id: input.receiptId, accountId: actor.accountId, kind, ...visible },
         include: { items: { include: { line: { include: { group: { select: { name: true } } } } } } },
@@ -222,7 +176,7 @@ export async function resendMail(
   const errors = selectionErrors(lines).map((e) => ({ ...e }));
   if (errors.length > 0) return { ok: false, errors, skipped: [] };
   const resendOf = new Map(items.map((i) => [i.lineId, i.id]));
-  const receiptId = await createMailReceipt(db, clock, events, actor, kind, lines, {
+  const { receiptId } = await acceptMail(db, clock, events, actor, kind, lines, {
     parentId: original.id,
     resendOf,
     ip: meta.ip,

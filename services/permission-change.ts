@@ -6,21 +6,13 @@ import type { Clock } from "../domain/clock.ts";
 import { authErrorMessages, screenTexts } from "../domain/messages.ts";
 import { acceptanceWindow } from "../domain/rules/acceptance.ts";
 import { selectionErrors, userError } from "../domain/rules/selection.ts";
+import type { Db } from "../lib/db.ts";
+import { isUuid } from "../lib/ids.ts";
 import type { Line, Prisma } from "../prisma/generated/client/client.ts";
-import type { Db } from "../server/db.ts";
-import { audit, auditActorOf } from "./audit.ts";
 import type { EventsPort } from "./events.ts";
-import {
-  earlierRequest,
-  type KeyedRequest,
-  keyColumns,
-  keyedRequest,
-  keyReused,
-  lostKeyRace,
-  sortedById,
-} from "./idempotency.ts";
+import { keyedRequest, sortedById } from "./idempotency.ts";
 import type { SeenAtPreview } from "./preview-token.ts";
-import { appendEvent, insertReceiptItems, nextReceiptNumber } from "./receipts.ts";
+import { acceptOnce, acceptReceipt, type ChangeError, type ReceiptDraft } from "./receipts.ts";
 
 export interface PermissionChangeInput {
   lines?: { lineId: string; backup: boolean; phonebookMigration: boolean; version?: number | null }[] | null;
@@ -28,13 +20,6 @@ export interface PermissionChangeInput {
   idempotencyKey?: string | null;
   /** What 確認 saw, from a preview token that matched this input (R18). */
   seenAtPreview?: SeenAtPreview | null;
-}
-
-export interface ChangeError {
-  code: string;
-  message: string;
-  field?: string;
-  lineIds: string[];
 }
 
 export interface Target {
@@ -61,8 +46,6 @@ export interface Warning {
   lineIds: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function notFound(field: string, ids: string[]): ChangeError {
   return { code: "NOT_FOUND", message: authErrorMessages.NOT_FOUND, field, lineIds: ids };
 }
@@ -80,7 +63,7 @@ export async function expandSelection(
 
   const groupInputs = input.groups ?? [];
   if (groupInputs.length > 0) {
-    const ids = groupInputs.map((g) => g.groupId).filter((id) => UUID.test(id));
+    const ids = groupInputs.map((g) => g.groupId).filter(isUuid);
     const groups = await db.group.findMany({
       where: { AND: [{ id: { in: ids } }, groupScope(actor)] },
       include: {
@@ -123,7 +106,7 @@ export async function expandSelection(
 
   const lineInputs = input.lines ?? [];
   if (lineInputs.length > 0) {
-    const ids = lineInputs.map((l) => l.lineId).filter((id) => UUID.test(id));
+    const ids = lineInputs.map((l) => l.lineId).filter(isUuid);
     const lines = await db.line.findMany({
       where: { AND: [{ id: { in: ids } }, lineScope(actor)] },
       include: { group: { select: { name: true } } },
@@ -220,113 +203,91 @@ export async function submitPermissionChange(
   meta: { ip?: string | null } = {},
 ): Promise<SubmitResult> {
   const keyed = keyedRequest(actor, input.idempotencyKey, requestBody(input));
-  const earlier = keyed && (await replay(db, actor, keyed));
-  if (earlier) return earlier;
-  const now = clock.now();
-  // R4 comes first: outside the hours, nothing else matters.
-  if (!acceptanceWindow(now, settings.acceptanceHours).open) {
-    return { ok: false, errors: [{ ...userError("OUTSIDE_ACCEPTANCE_HOURS") }] };
-  }
-  try {
-    const accepted = await db.$transaction(
-      async (tx) => {
-        const { targets, groups, errors } = await expandSelection(tx, actor, input);
-        if (errors.length > 0) throw new Refused(errors);
-        // R5: lock the lines (in id order, so two submits on overlapping
-        // lines cannot deadlock) and mark those IN_SERVICE as PROCESSING, in
-        // one statement with one array parameter; then check nobody changed
-        // them since 確認 (R18: the versions 確認 saw, and the members it saw
-        // in each selected group) and that no change was in flight. Two
-        // administrators racing on the same lines serialize here; the second
-        // one finds them PROCESSING and is refused, and a refusal rolls the
-        // marking back.
-        const ids = targets.map((t) => t.line.id);
-        const marked = await tx.$queryRaw<{ id: string; version: number }[]>`
-          WITH "locked" AS (
-            SELECT "id" FROM "Line" WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" FOR UPDATE
-          )
-          UPDATE "Line" SET "status" = 'PROCESSING', "updatedAt" = ${new Date()}
-          FROM "locked" WHERE "Line"."id" = "locked"."id" AND "Line"."status" = 'IN_SERVICE'
-          RETURNING "Line"."id"::text AS id, "Line"."version"`;
-        const current = new Map(marked.map((l) => [l.id, l]));
-        const conflicting = targets
-          .filter((t) => {
-            const row = current.get(t.line.id);
-            return !row || (t.expectedVersion !== null && row.version !== t.expectedVersion);
-          })
-          .map((t) => t.line.id);
-        for (const id of membershipChanges(groups, input.seenAtPreview)) {
-          if (!conflicting.includes(id)) conflicting.push(id);
-        }
-        if (conflicting.length > 0) throw new Refused([{ ...userError("CONFLICT", conflicting) }]);
-
-        const admin = await receiptAdmin(tx, actor);
-        const receipt = await tx.receipt.create({
-          data: {
-            accountId: actor.accountId,
-            number: await nextReceiptNumber(tx, now),
-            kind: "PERMISSION_CHANGE",
-            adminId: admin.adminId,
-            apiTokenId: actor.kind === "apiToken" ? actor.tokenId : null,
-            adminName: admin.name,
-            adminLoginId: admin.loginId,
-            receivedAt: now,
-            ...keyColumns(keyed),
-          },
-        });
-        await insertReceiptItems(
-          tx,
-          receipt.id,
-          targets.map((t) => ({
-            lineId: t.line.id,
-            groupName: t.line.group?.name ?? null,
-            phoneNumber: t.line.phoneNumber,
-            lineName: t.line.name,
-            lineVersion: current.get(t.line.id)?.version ?? t.line.version,
-            backup: t.backup,
-            phonebookMigration: t.phonebookMigration,
-            resendOfId: null,
-          })),
-        );
-        const event = await appendEvent(tx, receipt.id, { status: "PROCESSING", at: now });
-        await audit(tx, auditActorOf(actor), "PERMISSION_CHANGE_SUBMITTED", {
-          at: now,
-          ip: meta.ip,
-          receiptId: receipt.id,
-          lineIds: ids,
-          detail: { number: receipt.number, lines: targets.length },
-        });
-        return { receiptId: receipt.id, targets: targets.length, event, lineIds: ids };
-      },
-      { timeout: 30_000, maxWait: 30_000 },
-    );
-    events.receiptEvent(accepted.event);
-    events.linesChanged(actor.accountId, accepted.lineIds);
-    return { ok: true, receiptId: accepted.receiptId, replayed: false, targets: accepted.targets };
-  } catch (error) {
-    if (error instanceof Refused) return { ok: false, errors: error.errors };
-    // Two retries with one key racing: the unique index lets one in.
-    const raced = lostKeyRace(keyed, error) && (await replay(db, actor, keyed));
-    if (raced) return raced;
-    throw error;
-  }
+  return acceptOnce<SubmitResult>(db, actor, "PERMISSION_CHANGE", keyed, answers, async () => {
+    const now = clock.now();
+    // R4 comes first: outside the hours, nothing else matters.
+    if (!acceptanceWindow(now, settings.acceptanceHours).open) {
+      return { ok: false, errors: [{ ...userError("OUTSIDE_ACCEPTANCE_HOURS") }] };
+    }
+    try {
+      const accepted = await acceptReceipt(
+        db,
+        events,
+        actor,
+        { at: now, keyed, ip: meta.ip, transaction: { timeout: 30_000, maxWait: 30_000 } },
+        (tx) => draft(tx, actor, input),
+      );
+      return { ok: true, receiptId: accepted.receiptId, replayed: false, targets: accepted.items };
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, errors: error.errors };
+      throw error;
+    }
+  });
 }
 
 /** R17: the caller's earlier submit under this key, or its refusal when the body differs. */
-async function replay(db: Db, actor: Actor, keyed: KeyedRequest): Promise<SubmitResult | null> {
-  const earlier = await earlierRequest(db, actor, "PERMISSION_CHANGE", keyed);
-  if (earlier === null) return null;
-  if (earlier === "reused") return { ok: false, errors: [keyReused] };
-  return { ok: true, receiptId: earlier.receiptId, replayed: true, targets: earlier.items };
-}
+const answers = {
+  replayed: (earlier: { receiptId: string; items: number }): SubmitResult => ({
+    ok: true,
+    receiptId: earlier.receiptId,
+    replayed: true,
+    targets: earlier.items,
+  }),
+  refused: (errors: ChangeError[]): SubmitResult => ({ ok: false, errors }),
+};
 
-/** The name and loginId a receipt shows: the administrator, or the token's creator for MDM tools. */
-export async function receiptAdmin(tx: Prisma.TransactionClient, actor: Actor) {
-  const adminId = actor.kind === "admin" ? actor.adminId : actor.createdById;
-  const admin = await tx.administrator.findUniqueOrThrow({ where: { id: adminId } });
+/**
+ * The receipt of a permission change, after its own checks inside the
+ * transaction that accepts it: the selection (R3, R6, R16), then the lines it
+ * marks PROCESSING (R5, R18). Throws Refused, which rolls everything back.
+ */
+async function draft(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  input: PermissionChangeInput,
+): Promise<ReceiptDraft> {
+  const { targets, groups, errors } = await expandSelection(tx, actor, input);
+  if (errors.length > 0) throw new Refused(errors);
+  // R5: lock the lines (in id order, so two submits on overlapping
+  // lines cannot deadlock) and mark those IN_SERVICE as PROCESSING, in
+  // one statement with one array parameter; then check nobody changed
+  // them since 確認 (R18: the versions 確認 saw, and the members it saw
+  // in each selected group) and that no change was in flight. Two
+  // administrators racing on the same lines serialize here; the second
+  // one finds them PROCESSING and is refused, and a refusal rolls the
+  // marking back.
+  const ids = targets.map((t) => t.line.id);
+  const marked = await tx.$queryRaw<{ id: string; version: number }[]>`
+    WITH "locked" AS (
+      SELECT "id" FROM "Line" WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" FOR UPDATE
+    )
+    UPDATE "Line" SET "status" = 'PROCESSING', "updatedAt" = ${new Date()}
+    FROM "locked" WHERE "Line"."id" = "locked"."id" AND "Line"."status" = 'IN_SERVICE'
+    RETURNING "Line"."id"::text AS id, "Line"."version"`;
+  const current = new Map(marked.map((l) => [l.id, l]));
+  const conflicting = targets
+    .filter((t) => {
+      const row = current.get(t.line.id);
+      return !row || (t.expectedVersion !== null && row.version !== t.expectedVersion);
+    })
+    .map((t) => t.line.id);
+  for (const id of membershipChanges(groups, input.seenAtPreview)) {
+    if (!conflicting.includes(id)) conflicting.push(id);
+  }
+  if (conflicting.length > 0) throw new Refused([{ ...userError("CONFLICT", conflicting) }]);
   return {
-    adminId: admin.id,
-    name: actor.kind === "admin" ? admin.name : `${admin.name} (API: ${actor.tokenName})`,
-    loginId: admin.loginId,
+    kind: "PERMISSION_CHANGE",
+    items: targets.map((t) => ({
+      lineId: t.line.id,
+      groupName: t.line.group?.name ?? null,
+      phoneNumber: t.line.phoneNumber,
+      lineName: t.line.name,
+      lineVersion: current.get(t.line.id)?.version ?? t.line.version,
+      backup: t.backup,
+      phonebookMigration: t.phonebookMigration,
+      resendOfId: null,
+    })),
+    auditAction: "PERMISSION_CHANGE_SUBMITTED",
+    linesChanged: ids,
   };
 }

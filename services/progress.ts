@@ -2,8 +2,8 @@
 // many at once: one grouped query per request, through DataLoader, instead of
 // one per receipt.
 import DataLoader from "dataloader";
+import type { Db } from "../lib/db.ts";
 import type { ReceiptItemStatus } from "../prisma/generated/client/enums.ts";
-import type { Db } from "../server/db.ts";
 
 export interface Progress {
   total: number;

@@ -9,7 +9,7 @@
 // (OVERFLOW); receiptProgress then refills the gap from the receipt's event log.
 import { setMaxListeners } from "node:events";
 import { createPubSub, type PubSub } from "graphql-yoga";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { Revoked } from "./auth.ts";
 import type { ReceiptEventRecord } from "./receipts.ts";
 import { createRedisEventTarget } from "./redis-event-target.ts";
@@ -35,11 +35,11 @@ export const OVERFLOW = Symbol("overflow");
  * let I/O run. A queued event resolves at once, and with PGlite even the
  * shared reads resolve without an I/O turn, so a thousand subscribers
  * draining their queues chain microtasks that starve sockets, timers and
- * /health (npm run bench saw /health wait 65 s during a 1,000-watcher
- * fan-out; with 16 events per subscriber per turn still 4 s). The slice is a
- * trade: with 10 ms, delivery got too small a share of each turn next to the
- * worker and 100 watchers fell seconds behind; with 50 ms they stay within
- * ~200 ms and /health within ~150 ms.
+ * /health; capping the events per subscriber per turn does not bound the
+ * turn. The slice is a trade: a shorter one gives delivery too small a share
+ * of each turn next to the worker, and watchers fall behind; a longer one
+ * keeps /health and every socket waiting longer. The measurements behind the
+ * choice are in bench/README.md ("Figures behind design decisions").
  */
 const DELIVERY_SLICE_MS = 50;
 let sliceStart = 0;
@@ -49,8 +49,8 @@ let sliceOpen = false;
  * True when subscribers have delivered for long enough in this turn of the
  * event loop. The slice starts at the turn's first delivery, not at the
  * turn's start: other work in the turn (the worker's transactions) must not
- * use it up, or every subscriber gets one event per turn (npm run bench
- * --quick: 100 watchers fell 3.5 s behind that way).
+ * use it up, or every subscriber gets one event per turn and watchers fall
+ * behind (bench/README.md).
  */
 function sliceSpent(): boolean {
   if (!sliceOpen) {

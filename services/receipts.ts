@@ -1,11 +1,155 @@
-// Receipts: numbers, the per-receipt event log, and finishing a receipt.
+// One way to write a receipt, whatever its kind: the number, the
+// administrator it shows, the items, the idempotency key (R17) and the event
+// that opens its log are written here; each kind (permission-change.ts,
+// mail-requests.ts) supplies only its own checks and items. Also the
+// per-receipt event log and finishing a receipt, which the queue uses.
 import { v7 as uuidv7 } from "uuid";
+import type { Actor } from "../domain/auth/actor.ts";
+import { idempotencyMessages } from "../domain/messages.ts";
 import { jstDayKey } from "../domain/time.ts";
+import type { Db } from "../lib/db.ts";
 import { bulkInsert } from "../prisma/bulk.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
-import type { ReceiptItemStatus, ReceiptStatus } from "../prisma/generated/client/enums.ts";
+import type { ReceiptItemStatus, ReceiptKind, ReceiptStatus } from "../prisma/generated/client/enums.ts";
+import { audit, auditActorOf } from "./audit.ts";
+import type { EventsPort } from "./events.ts";
+import { earlierRequest, type KeyedRequest, keyColumns, lostKeyRace } from "./idempotency.ts";
 
 type Tx = Prisma.TransactionClient;
+
+/** Why a request was refused: a user error, with the lines it is about. */
+export interface ChangeError {
+  code: string;
+  message: string;
+  field?: string;
+  lineIds: string[];
+}
+
+/** A receipt as its kind describes it, once the kind's own checks have passed. */
+export interface ReceiptDraft {
+  kind: ReceiptKind;
+  items: NewReceiptItem[];
+  /** R11: the receipt this one resends. */
+  parentId?: string | null;
+  /** What the audit log calls it (R15); the entry's detail holds the number and the count of lines. */
+  auditAction: string;
+  /** Lines whose state acceptance changed (R5 marks them PROCESSING), told to watchers after the commit. */
+  linesChanged?: string[];
+}
+
+/**
+ * R17 for every kind: a keyed request its caller made before is answered from
+ * the earlier receipt (`replayed`), or refused when its body differs; so is
+ * one that lost the race to a concurrent request with the same key (the
+ * unique index lets one in). Otherwise `accept` runs.
+ */
+export async function acceptOnce<T>(
+  db: Db,
+  actor: Actor,
+  kind: ReceiptKind,
+  keyed: KeyedRequest | null,
+  answers: {
+    replayed(earlier: { receiptId: string; items: number }): T;
+    refused(errors: ChangeError[]): T;
+  },
+  accept: () => Promise<T>,
+): Promise<T> {
+  const replay = async (request: KeyedRequest): Promise<T | null> => {
+    const earlier = await earlierRequest(db, actor, kind, request);
+    if (earlier === null) return null;
+    return earlier === "reused" ? answers.refused([keyReused]) : answers.replayed(earlier);
+  };
+  if (keyed) {
+    const earlier = await replay(keyed);
+    if (earlier !== null) return earlier;
+  }
+  try {
+    return await accept();
+  } catch (error) {
+    if (lostKeyRace(keyed, error)) {
+      const raced = await replay(keyed);
+      if (raced !== null) return raced;
+    }
+    throw error;
+  }
+}
+
+const keyReused: ChangeError = {
+  code: "IDEMPOTENCY_KEY_REUSED",
+  message: idempotencyMessages.IDEMPOTENCY_KEY_REUSED,
+  field: "idempotencyKey",
+  lineIds: [],
+};
+
+/**
+ * Accepts a receipt in one transaction: the kind's checks and writes
+ * (`draft`; it throws to refuse, and then nothing is written), then the
+ * receipt with its number, administrator and key, its items, the event that
+ * opens its log and the audit entry. After the commit `events` hears of the
+ * accepted event (the worker looks for the items) and of the lines the kind
+ * changed.
+ */
+export async function acceptReceipt(
+  db: Db,
+  events: EventsPort,
+  actor: Actor,
+  acceptance: {
+    at: Date;
+    keyed?: KeyedRequest | null;
+    ip?: string | null;
+    /** Interactive transaction limits, for kinds whose checks lock many rows. */
+    transaction?: { timeout: number; maxWait: number };
+  },
+  draft: (tx: Tx) => Promise<ReceiptDraft>,
+): Promise<{ receiptId: string; items: number }> {
+  const { at } = acceptance;
+  const accepted = await db.$transaction(async (tx) => {
+    const receipt = await draft(tx);
+    const admin = await receiptAdmin(tx, actor);
+    const { id, number } = await tx.receipt.create({
+      data: {
+        accountId: actor.accountId,
+        number: await nextReceiptNumber(tx, at),
+        kind: receipt.kind,
+        adminId: admin.adminId,
+        apiTokenId: actor.kind === "apiToken" ? actor.tokenId : null,
+        adminName: admin.name,
+        adminLoginId: admin.loginId,
+        receivedAt: at,
+        parentId: receipt.parentId ?? null,
+        ...keyColumns(acceptance.keyed ?? null),
+      },
+    });
+    await insertReceiptItems(tx, id, receipt.items);
+    const event = await appendEvent(tx, id, { status: "PROCESSING", at });
+    await audit(tx, auditActorOf(actor), receipt.auditAction, {
+      at,
+      ip: acceptance.ip,
+      receiptId: id,
+      lineIds: receipt.items.map((item) => item.lineId),
+      detail: {
+        number,
+        lines: receipt.items.length,
+        ...(receipt.parentId ? { resendOf: receipt.parentId } : {}),
+      },
+    });
+    return { event, items: receipt.items.length, linesChanged: receipt.linesChanged };
+  }, acceptance.transaction);
+  events.receiptEvent(accepted.event);
+  if (accepted.linesChanged) events.linesChanged(actor.accountId, accepted.linesChanged);
+  return { receiptId: accepted.event.receiptId, items: accepted.items };
+}
+
+/** The name and loginId a receipt shows: the administrator, or the token's creator for MDM tools. */
+async function receiptAdmin(tx: Tx, actor: Actor) {
+  const adminId = actor.kind === "admin" ? actor.adminId : actor.createdById;
+  const admin = await tx.administrator.findUniqueOrThrow({ where: { id: adminId } });
+  return {
+    adminId: admin.id,
+    name: actor.kind === "admin" ? admin.name : `${admin.name} (API: ${actor.tokenName})`,
+    loginId: admin.loginId,
+  };
+}
 
 /** One line of a receipt, as accepted; the worker fills in the rest. */
 export interface NewReceiptItem {
@@ -27,7 +171,7 @@ export interface NewReceiptItem {
  * bench); one JSON parameter expanded by Postgres is several times faster.
  * Ids are made here, as Prisma would (@default(uuid(7)) is Prisma-side).
  */
-export async function insertReceiptItems(tx: Tx, receiptId: string, items: NewReceiptItem[]) {
+async function insertReceiptItems(tx: Tx, receiptId: string, items: NewReceiptItem[]) {
   const due = new Date();
   await bulkInsert(
     tx,

@@ -16,7 +16,7 @@
 // - Failures are logged at warn once per outage, the return at info.
 import { setMaxListeners } from "node:events";
 import { Redis, type RedisOptions } from "ioredis";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 /** Every instance subscribes to it; a message on it means "you may have missed events". */
 export const RESYNC_CHANNEL = "anshin:realtime:resync";

@@ -5,7 +5,7 @@ import type { Actor } from "../domain/auth/actor.ts";
 import type { Clock } from "../domain/clock.ts";
 import { eligibility } from "../domain/rules/eligibility.ts";
 import { jstDate, toDateOnly } from "../domain/time.ts";
-import type { Db } from "../server/db.ts";
+import type { Db } from "../lib/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
 import { type Carrier, CarrierError, type RosterLine } from "./carrier/port.ts";
 

@@ -6,12 +6,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { createClock } from "../../domain/clock.ts";
+import { type Database, openDatabase } from "../../lib/db.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { applyMigrations } from "../../prisma/migrate.ts";
 import { seedCarrierRosterIfEmpty } from "../../prisma/seed/demo.ts";
 import { createCarrierServer, listen } from "../../services/carrier/http.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
-import { type Database, openDatabase } from "../db.ts";
-import { createLogger } from "../logger.ts";
 import { type CarrierConfig, loadCarrierConfig } from "./config.ts";
 
 // Signals first, before anything is awaited: a stop during start-up waits for

@@ -4,7 +4,7 @@
 // provisioning API's would be, so a retried or re-claimed item is applied once.
 import { carrierMessages } from "../../domain/messages.ts";
 import { fromDateOnly } from "../../domain/time.ts";
-import type { Db } from "../../server/db.ts";
+import type { Db } from "../../lib/db.ts";
 import { type Carrier, CarrierError, type PermissionRequest } from "./port.ts";
 
 export interface SimulatorOptions {

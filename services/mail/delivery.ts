@@ -5,10 +5,16 @@
 
 import { mailErrorMessages } from "../../domain/messages.ts";
 import { appDownloadMail, PASSWORD_MASK, passwordNoticeMail } from "../../domain/rules/mail.ts";
-import type { Db } from "../../server/db.ts";
+import type { Db } from "../../lib/db.ts";
 import type { Carrier } from "../carrier/port.ts";
-import { ItemFailure, type MailDelivery } from "../worker.ts";
+import type { MailReceiptKind } from "../mail-requests.ts";
+import { ItemFailure } from "../queue/items.ts";
 import { MailError, type Mailer } from "./mailer.ts";
+
+export interface MailDelivery {
+  /** Sends the mail of one item of a mail receipt, unless it went out already. */
+  deliver(item: { itemId: string; kind: MailReceiptKind; lineId: string }): Promise<void>;
+}
 
 export function createMailDelivery(db: Db, mailer: Mailer, carrier: Carrier): MailDelivery {
   return {

@@ -7,10 +7,10 @@
 import http from "node:http";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../lib/logger.ts";
 import { schema } from "../../schema/index.ts";
 import { armorLimits, buildApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
-import { createLogger } from "../../server/logger.ts";
 import { operationCost } from "../../server/rate-limit.ts";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { createTestDatabase } from "../support/database.ts";

@@ -1,8 +1,8 @@
 // The standalone carrier's roster (seedCarrierRosterIfEmpty): the demo lines,
 // written once, and nothing twice when the carrier shares the gateway's PostgreSQL.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../../lib/db.ts";
 import { seedCarrierRosterIfEmpty, seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import type { Database } from "../../server/db.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 const now = new Date("2026-11-24T10:00:00+09:00");

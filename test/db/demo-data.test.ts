@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../domain/auth/password.ts";
 import { defaultPermissions } from "../../domain/rules/defaults.ts";
 import { addDays, fromDateOnly, jstDate } from "../../domain/time.ts";
+import type { Database } from "../../lib/db.ts";
 import { DEMO_ACCOUNT, OTHER_ACCOUNT, seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import type { Database } from "../../server/db.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 const now = new Date("2026-11-24T10:00:00+09:00");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../lib/db.ts";
 import { seedLargeAccount } from "../../prisma/seed/large.ts";
-import type { Database } from "../../server/db.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 describe("large account seed (benchmarks)", () => {

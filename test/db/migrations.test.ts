@@ -2,13 +2,13 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../lib/db.ts";
 import {
   applyMigrations,
   diffSchemaAgainstMigrations,
   loadMigrations,
   migrationsDir,
 } from "../../prisma/migrate.ts";
-import type { Database } from "../../server/db.ts";
 import { earlierRequest, keyedRequest } from "../../services/idempotency.ts";
 import { createTestDatabase } from "../support/database.ts";
 

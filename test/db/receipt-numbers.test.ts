@@ -1,6 +1,6 @@
 // 受付番号: JST date + 8-digit daily sequence, unique under concurrency.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../server/db.ts";
+import type { Database } from "../../lib/db.ts";
 import { nextReceiptNumber } from "../../services/receipts.ts";
 import { createTestDatabase } from "../support/database.ts";
 

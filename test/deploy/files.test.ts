@@ -113,7 +113,7 @@ describe("the Dockerfile", () => {
       .filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from"))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     expect(sources).toEqual(
-      expect.arrayContaining(["package.json", "domain", "prisma", "schema", "server", "services"]),
+      expect.arrayContaining(["package.json", "domain", "lib", "prisma", "schema", "server", "services"]),
     );
     for (const source of sources) {
       expect(existsSync(path.join(root, source)), source).toBe(true);

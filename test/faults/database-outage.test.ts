@@ -15,7 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { openDatabase } from "../../server/db.ts";
+import { openDatabase } from "../../lib/db.ts";
 import { activeLineIds, graphql, loginAs, submitPermissionChange } from "../support/graphql.ts";
 import { type Frame, openRawSocket, type RawSocket } from "../support/raw-ws.ts";
 import { killAllServerProcesses, type ServerProcess, startServerProcess } from "../support/server-process.ts";

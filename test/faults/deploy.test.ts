@@ -13,7 +13,7 @@
 //   it holds at the end is released, not finished.
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../server/db.ts";
+import { openDatabase } from "../../lib/db.ts";
 import { createCarrierServer, listen } from "../../services/carrier/http.ts";
 import type { Carrier, PermissionRequest } from "../../services/carrier/port.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";

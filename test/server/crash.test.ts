@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../server/db.ts";
+import { openDatabase } from "../../lib/db.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { killAllServerProcesses, startServerProcess } from "../support/server-process.ts";
 import { waitForFinalReceipt, waitUntil } from "../support/wait.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../server/db.ts";
+import { openDatabase } from "../../lib/db.ts";
 import { killAllServerProcesses, spawnServer, startServerProcess } from "../support/server-process.ts";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "anshin-data-"));

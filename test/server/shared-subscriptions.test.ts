@@ -3,7 +3,8 @@
 import { createSchema, createYoga } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../domain/auth/actor.ts";
-import { sharedEvent, useSharedSubscriptionResults } from "../../server/shared-subscriptions.ts";
+import { sharedEvent } from "../../lib/shared-event.ts";
+import { useSharedSubscriptionResults } from "../../server/shared-subscriptions.ts";
 
 const admin = (accountId: string, role: "MAIN" | "SUB" | "GROUP" = "MAIN", adminId = "a1"): Actor => ({
   kind: "admin",

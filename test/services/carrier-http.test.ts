@@ -2,8 +2,8 @@
 // and the gateway's HTTP adapter, for real, on loopback.
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../lib/db.ts";
 import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import type { Database } from "../../server/db.ts";
 import { createCarrierServer, createHttpCarrier, listen } from "../../services/carrier/http.ts";
 import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";

@@ -3,7 +3,7 @@
 // cannot be reached. What the API answers is in test/api/login-throttle.test.ts.
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../server/logger.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { addressKey, createLoginThrottle, type LoginThrottle } from "../../services/login-throttle.ts";
 
 const policy = { freeFailures: 2, maxDelaySeconds: 60, addressFailures: 5, addressWindowSeconds: 60 };

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../domain/auth/actor.ts";
 import { manualClock } from "../../domain/clock.ts";
+import type { Database } from "../../lib/db.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import type { Database } from "../../server/db.ts";
-import { createLogger } from "../../server/logger.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
 import { type EventsPort, publishingEvents } from "../../services/events.ts";
 import { createMailDelivery } from "../../services/mail/delivery.ts";

@@ -12,7 +12,7 @@ import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
 import { CircuitOpenError, circuitStates, createCircuits } from "../../services/circuits.ts";
 import { createMailer, MailError } from "../../services/mail/mailer.ts";
-import { retryDelayMs } from "../../services/worker.ts";
+import { retryDelayMs } from "../../services/queue/retry.ts";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { activeLineIds, graphql, loginAs, submitPermissionChange } from "../support/graphql.ts";
 import { startSmtp, type TestSmtp } from "../support/smtp.ts";

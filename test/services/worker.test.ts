@@ -2,9 +2,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../domain/auth/actor.ts";
 import { manualClock } from "../../domain/clock.ts";
+import type { Database } from "../../lib/db.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
-import type { Database } from "../../server/db.ts";
-import { createLogger } from "../../server/logger.ts";
 import { type Carrier, CarrierError } from "../../services/carrier/port.ts";
 import { noEvents } from "../../services/events.ts";
 import { submitPermissionChange } from "../../services/permission-change.ts";

@@ -2,9 +2,9 @@
 // Its log lines are kept (warn and above unless LOG_LEVEL says otherwise), so
 // a test can wait for what the server reports instead of for a duration.
 import { Writable } from "node:stream";
+import { createLogger } from "../../lib/logger.ts";
 import { type App, buildApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
-import { createLogger } from "../../server/logger.ts";
 import { createTestDatabase } from "./database.ts";
 import { type WaitOptions, waitUntil } from "./wait.ts";
 

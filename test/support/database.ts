@@ -3,8 +3,8 @@
 // runs the database tests once more that way, so both adapters are proven).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { type Database, openDatabase } from "../../lib/db.ts";
 import { applyMigrations } from "../../prisma/migrate.ts";
-import { type Database, openDatabase } from "../../server/db.ts";
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 

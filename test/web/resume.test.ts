@@ -1,11 +1,13 @@
-// The web client's urql client (web/src/client.ts) against the real server:
-// when its WebSocket drops in the middle of a batch, graphql-ws reconnects and
-// the subscription resumes after the last seq it received, so the screen
-// ends with exactly the events of the batch, none missed, none twice.
+// The web client's urql client (web/src/client.ts) against the real server,
+// subscribed as LiveProgress is (with resumableProgress): when its WebSocket
+// drops in the middle of a batch, graphql-ws reconnects and the subscription
+// resumes after the last seq it received, so the screen ends with exactly the
+// events of the batch, none missed, none twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createUrqlClient } from "../../web/src/client.ts";
 import { ReceiptProgressSubscription } from "../../web/src/components/LiveProgress.tsx";
+import { resumableProgress } from "../../web/src/components/resumableProgress.ts";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
 
@@ -47,7 +49,7 @@ describe("web client subscriptions", () => {
     const final = await new Promise<{ status: string; succeeded: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${seqs.length} events`)), 90_000);
       const { unsubscribe } = client
-        .subscription(ReceiptProgressSubscription, { receiptId, afterSeq: null })
+        .subscription(ReceiptProgressSubscription, { receiptId, afterSeq: null }, resumableProgress)
         .subscribe((result) => {
           if (result.error) return reject(result.error);
           const event = result.data?.receiptProgress;

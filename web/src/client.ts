@@ -18,6 +18,16 @@ const receiptCreating = [
   "resendPasswordNotice",
 ];
 
+/**
+ * A resumable subscription's operation context (see
+ * components/resumableProgress.ts): graphql-ws sends a subscription's payload
+ * again after a reconnect, so `resume` may move a cursor in its variables as
+ * each event arrives.
+ */
+export interface Resumable {
+  resume(data: unknown, variables: Record<string, unknown>): void;
+}
+
 export function graphqlUrl(): string {
   return new URL("/graphql", window.location.href).toString();
 }
@@ -84,27 +94,14 @@ export function createUrqlClient(
       }),
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription(request) {
+        forwardSubscription(request, operation) {
           const payload = { ...request, query: request.query ?? "", variables: { ...request.variables } };
+          const { resume } = operation.context as Partial<Resumable>;
           return {
             subscribe(sink) {
               const dispose = ws.subscribe(payload, {
                 next(value) {
-                  // Resumable streams: graphql-ws sends this same payload again
-                  // after a reconnect, so keeping afterSeq at the last event
-                  // received makes the server replay exactly what was missed.
-                  // A snapshot carries the receipt's latest seq while the events
-                  // after afterSeq are still to be replayed: it moves the
-                  // cursor only when there was none (the server starts there).
-                  const data = value.data as
-                    | { receiptProgress?: { seq?: unknown; snapshot?: unknown } }
-                    | null
-                    | undefined;
-                  const event = data?.receiptProgress;
-                  const variables = payload.variables as Record<string, unknown>;
-                  if ("afterSeq" in variables && typeof event?.seq === "number") {
-                    if (event.snapshot !== true || variables.afterSeq == null) variables.afterSeq = event.seq;
-                  }
+                  resume?.(value.data, payload.variables);
                   sink.next(value as Parameters<typeof sink.next>[0]);
                 },
                 error(error: unknown) {

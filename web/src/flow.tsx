@@ -2,7 +2,7 @@
 // prepared (kept when going back from 確認), its receipt, and the lines that
 // the next mail screen starts with (R9: the lines just allowed).
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
-import type { PermissionChangeInput } from "./gql/graphql.ts";
+import type { PermissionChangeInput, PreviewPermissionChangeMutation } from "./gql/graphql.ts";
 
 export interface LineChoice {
   id: string;
@@ -28,11 +28,26 @@ export interface MailLine {
   groupName: string | null;
 }
 
+/** What a mail screen keeps of a line it lists or that was just allowed. */
+export function mailLine(line: {
+  id: string;
+  phoneNumber: string;
+  name: string;
+  group?: { name: string } | null;
+}): MailLine {
+  return { id: line.id, phoneNumber: line.phoneNumber, name: line.name, groupName: line.group?.name ?? null };
+}
+
+/** The server's preview of a draft: the expanded lines, their versions and R14's cautions. */
+export type PermissionPreview = PreviewPermissionChangeMutation["previewPermissionChange"];
+
 export interface PermissionDraft {
   source: "lines" | "groups";
   lines: Map<string, LineChoice>;
   groups: Map<string, GroupChoice>;
   idempotencyKey: string;
+  /** What 確認画面へ was answered: 確認 shows it and sends what it saw (R18). */
+  preview: PermissionPreview;
 }
 
 interface Flow {

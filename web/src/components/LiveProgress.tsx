@@ -1,11 +1,12 @@
 // A receipt's progress bar, live: receiptProgress over graphql-ws. Each event
 // carries the receipt (status, counts) and the item that changed, so
 // Graphcache updates every table showing them. After a dropped connection the
-// client resumes with afterSeq (see client.ts) and nothing is missed.
+// client resumes with afterSeq (see resumableProgress.ts) and nothing is missed.
 import { useSubscription } from "urql";
 import { formatUpcomingTime } from "../format.ts";
 import { graphql } from "../gql/index.ts";
 import { progressTexts, statusTexts, waitingMessages } from "../texts.ts";
+import { resumableProgress } from "./resumableProgress.ts";
 
 export const ReceiptProgressSubscription = graphql(`
   subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {
@@ -49,6 +50,7 @@ export function LiveProgress({
   const [{ data }] = useSubscription({
     query: ReceiptProgressSubscription,
     variables: { receiptId, afterSeq: null },
+    context: resumableProgress,
     pause: Boolean(finished),
   });
   const receipt = data?.receiptProgress.receipt ?? initial;

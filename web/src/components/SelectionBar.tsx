@@ -43,13 +43,13 @@ export function SelectionBar({
 type Selection<T extends { id: string }> = ReturnType<typeof useSelection<T>>;
 
 /**
- * Above a selectable line list: its errors (the request's and R3's 200-line
- * limit at selection) and the selection bar acting on the page shown.
+ * Above a selectable line list: its errors (the request's, R3's 200-line
+ * limit at selection, and what was answered about the selection) and the
+ * selection bar acting on the page shown.
  */
 export function SelectionControls<Row extends { id: string }, T extends { id: string }>({
   selection,
   list,
-  errors,
   toChoice,
   selectable = () => true,
   pageSize,
@@ -57,7 +57,6 @@ export function SelectionControls<Row extends { id: string }, T extends { id: st
 }: {
   selection: Selection<T>;
   list: { rows: Row[]; totalCount: number; error: CombinedError | undefined };
-  errors: readonly (string | { message: string })[];
   /** What the selection keeps for a row of the page. */
   toChoice: (row: Row) => T;
   /** Rows ページ内全選択 may take (R16: not サービス対象外 lines). */
@@ -65,9 +64,10 @@ export function SelectionControls<Row extends { id: string }, T extends { id: st
   pageSize: number;
   onPageSize: (size: number) => void;
 }) {
+  const errors = selection.limitError ? [selection.limitError, ...selection.errors] : selection.errors;
   return (
     <>
-      <ErrorMessages errors={selection.error ? [selection.error, ...errors] : errors} />
+      <ErrorMessages errors={errors} />
       <RequestError error={list.error} />
       <SelectionBar
         selected={selection.selected.size}

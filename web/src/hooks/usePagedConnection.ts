@@ -4,10 +4,10 @@
 // every page of a filter into one infinite list; two screens that select
 // different fields of the same `lines(filter)` then corrupt each other's
 // merged list, and a numbered page would have to be sliced out of it.)
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { type AnyVariables, type TypedDocumentNode, useQuery } from "urql";
 
-interface Connection<N> {
+export interface Connection<N> {
   totalCount: number;
   edges: { node: N }[];
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
@@ -29,9 +29,9 @@ export function usePagedConnection<Data, Vars extends AnyVariables, N>(options: 
     cursors: [null],
   });
   const current = state.key === key ? state : { key, page: 0, cursors: [null] };
-  useEffect(() => {
-    if (state.key !== key) setState({ key, page: 0, cursors: [null] });
-  }, [key, state.key]);
+  // Kept while rendering (React's way for state that follows its inputs), so
+  // going back to an earlier filter does not find its old page.
+  if (state !== current) setState(current);
 
   const variables = {
     ...options.variables,

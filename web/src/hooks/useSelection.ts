@@ -1,64 +1,84 @@
 // Lines chosen on a list screen, kept across pages (and across 確認 and
 // back). Selecting past 200 lines is refused with R3's message at once.
+// Messages about a selection (the server's answer to it) are kept with it, so
+// the change that makes a new selection is the one that clears them.
 import { useCallback, useState } from "react";
 import { userErrorMessages } from "../texts.ts";
 
 export const MAX_LINES = 200;
 
+interface State<T> {
+  selected: Map<string, T>;
+  /** R3's limit, refused at selection. */
+  limitError: string | null;
+  /** What was answered about this selection. */
+  errors: readonly string[];
+}
+
+/** A new selection: what was answered about the previous one no longer applies. */
+function reselect<T>(selected: Map<string, T>, limitError: string | null): State<T> {
+  return { selected, limitError, errors: [] };
+}
+
 export function useSelection<T extends { id: string }>(initial: Map<string, T> = new Map()) {
-  const [selected, setSelected] = useState<Map<string, T>>(initial);
-  const [error, setError] = useState<string | null>(null);
+  const [state, setState] = useState<State<T>>(() => reselect(initial, null));
 
   const toggle = useCallback((row: T, on: boolean) => {
-    setSelected((current) => {
-      const next = new Map(current);
+    setState((current) => {
+      const next = new Map(current.selected);
       if (!on) {
         next.delete(row.id);
-        setError(null);
-        return next;
+        return reselect(next, null);
       }
       if (next.size >= MAX_LINES && !next.has(row.id)) {
-        setError(userErrorMessages.TOO_MANY_LINES);
-        return current;
+        return { ...current, limitError: userErrorMessages.TOO_MANY_LINES };
       }
-      next.set(row.id, current.get(row.id) ?? row);
-      setError(null);
-      return next;
+      next.set(row.id, current.selected.get(row.id) ?? row);
+      return reselect(next, null);
     });
   }, []);
 
   const selectPage = useCallback((rows: T[]) => {
-    setSelected((current) => {
-      const next = new Map(current);
+    setState((current) => {
+      const next = new Map(current.selected);
       for (const row of rows) {
         if (next.has(row.id)) continue;
-        if (next.size >= MAX_LINES) {
-          setError(userErrorMessages.TOO_MANY_LINES);
-          return next;
-        }
+        if (next.size >= MAX_LINES) return reselect(next, userErrorMessages.TOO_MANY_LINES);
         next.set(row.id, row);
       }
-      setError(null);
-      return next;
+      return reselect(next, null);
     });
   }, []);
 
   const deselectPage = useCallback((rows: { id: string }[]) => {
-    setSelected((current) => {
-      const next = new Map(current);
+    setState((current) => {
+      const next = new Map(current.selected);
       for (const row of rows) next.delete(row.id);
-      return next;
+      return reselect(next, null);
     });
-    setError(null);
   }, []);
 
   const update = useCallback((id: string, change: Partial<T>) => {
-    setSelected((current) => {
-      const row = current.get(id);
+    setState((current) => {
+      const row = current.selected.get(id);
       if (!row) return current;
-      return new Map(current).set(id, { ...row, ...change });
+      return reselect(new Map(current.selected).set(id, { ...row, ...change }), current.limitError);
     });
   }, []);
 
-  return { selected, toggle, selectPage, deselectPage, update, error };
+  /** Shows messages about the selection as it is now. */
+  const setErrors = useCallback((errors: readonly string[]) => {
+    setState((current) => ({ ...current, errors }));
+  }, []);
+
+  return {
+    selected: state.selected,
+    toggle,
+    selectPage,
+    deselectPage,
+    update,
+    limitError: state.limitError,
+    errors: state.errors,
+    setErrors,
+  };
 }

@@ -1,6 +1,6 @@
 // 確認画面へ from either selection screen: the server previews the draft
-// (R3, R5); its errors stay on the screen, a clean draft opens 確認.
-import { useState } from "react";
+// (R3, R5); its errors stay on the screen, a clean draft opens 確認 with this
+// preview (確認 shows it and sends what it saw at 決定, R18).
 import { useMutation } from "urql";
 import { useLocation } from "wouter";
 import { type PermissionDraft, permissionInput, useFlow } from "../flow.tsx";
@@ -8,7 +8,7 @@ import { newIdempotencyKey } from "../format.ts";
 import { graphql } from "../gql/index.ts";
 import { commonTexts } from "../texts.ts";
 
-export const PreviewMutation = graphql(`
+const PreviewMutation = graphql(`
   mutation PreviewPermissionChange($input: PermissionChangeInput!) {
     previewPermissionChange(input: $input) {
       totalCount
@@ -27,16 +27,17 @@ export function useToConfirm() {
   const flow = useFlow();
   const [, navigate] = useLocation();
   const [state, runPreview] = useMutation(PreviewMutation);
-  const [errors, setErrors] = useState<string[]>([]);
 
-  async function toConfirm(draft: Omit<PermissionDraft, "idempotencyKey">) {
+  /** Opens 確認 for a draft the server accepts; resolves to the messages to show otherwise. */
+  async function toConfirm(draft: Omit<PermissionDraft, "idempotencyKey" | "preview">): Promise<string[]> {
     const result = await runPreview({ input: permissionInput(draft) });
-    const payload = result.data?.previewPermissionChange;
-    if (!payload) return setErrors([commonTexts.networkError]);
-    if (payload.userErrors.length > 0) return setErrors(payload.userErrors.map((e) => e.message));
-    flow.setDraft({ ...draft, idempotencyKey: newIdempotencyKey() });
+    const preview = result.data?.previewPermissionChange;
+    if (!preview) return [commonTexts.networkError];
+    if (preview.userErrors.length > 0) return preview.userErrors.map((e) => e.message);
+    flow.setDraft({ ...draft, idempotencyKey: newIdempotencyKey(), preview });
     navigate("/permissions/confirm");
+    return [];
   }
 
-  return { toConfirm, errors, setErrors, previewing: state.fetching };
+  return { toConfirm, previewing: state.fetching };
 }

@@ -3,7 +3,7 @@
 // follow the sending live. Opened from 完了 of a permission change, it starts
 // with the lines just allowed already selected. 3G lines cannot be chosen
 // (R16): their row says サービス対象外 where the last sent date would be.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
 import { isOutOfService } from "../../../domain/rules/selection.ts";
@@ -13,37 +13,13 @@ import { ListTable, SelectRow } from "../components/ListTable.tsx";
 import { MailSent } from "../components/MailSent.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
-import { type MailLine, useFlow } from "../flow.tsx";
+import { MailLinesQuery } from "../documents/mail.ts";
+import { type MailLine, mailLine, useFlow } from "../flow.tsx";
 import { formatDateTime, jstDayEnd, jstDayStart, newIdempotencyKey } from "../format.ts";
-import type { LineFilter, SendAppDownloadMailMutation } from "../gql/graphql.ts";
+import type { LineFilter, MailRequestFieldsFragment } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { usePagedConnection } from "../hooks/usePagedConnection.ts";
-import { useSelection } from "../hooks/useSelection.ts";
+import { useSelectableList } from "../hooks/useSelectableList.ts";
 import { commonTexts, mailTexts, screenTexts, statusTexts, userErrorMessages } from "../texts.ts";
-
-export const MailLinesQuery = graphql(`
-  query MailLines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-      edges {
-        cursor
-        node {
-          id phoneNumber name nameKana affiliation status contractStatus deviceKind lastAppDownloadMailAt
-          group { id name }
-        }
-      }
-    }
-  }
-`);
-
-export const MailRequestFields = graphql(`
-  fragment MailRequestFields on MailRequestPayload {
-    receipt { id number status progress { total pending processing succeeded failed } }
-    skipped { code reason line { id phoneNumber name } }
-    userErrors { code message lineIds }
-  }
-`);
 
 const SendAppDownloadMail = graphql(`
   mutation SendAppDownloadMail($input: SendMailInput!) {
@@ -51,40 +27,23 @@ const SendAppDownloadMail = graphql(`
   }
 `);
 
-export function mailLine(line: {
-  id: string;
-  phoneNumber: string;
-  name: string;
-  group?: { name: string } | null;
-}): MailLine {
-  return { id: line.id, phoneNumber: line.phoneNumber, name: line.name, groupName: line.group?.name ?? null };
-}
-
 export function AppMail() {
   const flow = useFlow();
   const search = useSearch();
-  const [pageSize, setPageSize] = useState(50);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [filter, setFilter] = useState<LineFilter>({ contractStatus: "ACTIVE" });
-  const selection = useSelection<MailLine>(
-    new URLSearchParams(search).has("preselected") ? flow.preselected : new Map(),
-  );
-  const [confirming, setConfirming] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  // A message answers the selection it was about: a new selection clears it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
-  useEffect(() => setErrors([]), [selection.selected]);
-  const [sent, setSent] = useState<SendAppDownloadMailMutation["sendAppDownloadMail"] | null>(null);
-  const [sending, send] = useMutation(SendAppDownloadMail);
-  const [idempotencyKey] = useState(newIdempotencyKey);
-
-  const list = usePagedConnection({
+  const { selection, list, controls, rowProps } = useSelectableList({
     query: MailLinesQuery,
     variables: { filter },
-    pageSize,
     connection: (data) => data.lines,
+    initial: new URLSearchParams(search).has("preselected") ? flow.preselected : new Map<string, MailLine>(),
+    toChoice: (line) => mailLine(line),
   });
+  const [confirming, setConfirming] = useState(false);
+  const [sent, setSent] = useState<MailRequestFieldsFragment | null>(null);
+  const [sending, send] = useMutation(SendAppDownloadMail);
+  const [idempotencyKey] = useState(newIdempotencyKey);
 
   function narrow(event: FormEvent) {
     event.preventDefault();
@@ -96,8 +55,8 @@ export function AppMail() {
   }
 
   function ask() {
-    if (selection.selected.size === 0) return setErrors([userErrorMessages.NO_LINES_SELECTED]);
-    setErrors([]);
+    if (selection.selected.size === 0) return selection.setErrors([userErrorMessages.NO_LINES_SELECTED]);
+    selection.setErrors([]);
     setConfirming(true);
   }
 
@@ -105,9 +64,9 @@ export function AppMail() {
     setConfirming(false);
     const result = await send({ input: { lineIds: [...selection.selected.keys()], idempotencyKey } });
     const payload = result.data?.sendAppDownloadMail;
-    if (!payload) return setErrors([commonTexts.networkError]);
+    if (!payload) return selection.setErrors([commonTexts.networkError]);
     if (payload.userErrors.length > 0 || !payload.receipt)
-      return setErrors(payload.userErrors.map((e) => e.message));
+      return selection.setErrors(payload.userErrors.map((e) => e.message));
     // The password notice that may follow starts with the same lines.
     flow.setPreselected(new Map(selection.selected));
     setSent(payload);
@@ -155,15 +114,7 @@ export function AppMail() {
           {commonTexts.unspecified}
         </button>
       </form>
-      <SelectionControls
-        selection={selection}
-        list={list}
-        errors={errors}
-        toChoice={mailLine}
-        selectable={(line) => !isOutOfService(line.deviceKind)}
-        pageSize={pageSize}
-        onPageSize={setPageSize}
-      />
+      <SelectionControls {...controls} />
       <ListTable list={list} label={mailTexts.appTitle}>
         <thead>
           <tr>
@@ -177,14 +128,7 @@ export function AppMail() {
         </thead>
         <tbody>
           {list.rows.map((line, index) => (
-            <SelectRow
-              key={line.id}
-              phoneNumber={line.phoneNumber}
-              number={list.page * pageSize + index + 1}
-              checked={selection.selected.has(line.id)}
-              disabled={isOutOfService(line.deviceKind)}
-              onChange={(checked) => selection.toggle(mailLine(line), checked)}
-            >
+            <SelectRow key={line.id} {...rowProps(line, index)}>
               <td>{line.group?.name ?? ""}</td>
               <td>{line.phoneNumber}</td>
               <td>{line.name}</td>

@@ -2,7 +2,7 @@
 // selected lines on this screen only (MAIN/SUB; the server audits it), and
 // 通知メール送信 mails each line its password after the manual's dialog.
 // 3G lines are shown as サービス対象外 and cannot be chosen (R16).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useMutation } from "urql";
 import { Link, useSearch } from "wouter";
 import { isOutOfService } from "../../../domain/rules/selection.ts";
@@ -13,24 +13,14 @@ import { ListTable, SelectRow } from "../components/ListTable.tsx";
 import { MailSent } from "../components/MailSent.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
-import { type MailLine, useFlow } from "../flow.tsx";
+import { MailLinesQuery } from "../documents/mail.ts";
+import { type MailLine, mailLine, useFlow } from "../flow.tsx";
 import { newIdempotencyKey } from "../format.ts";
-import type { LineFilter, SendPasswordNoticeMutation } from "../gql/graphql.ts";
+import type { LineFilter, MailRequestFieldsFragment } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { usePagedConnection } from "../hooks/usePagedConnection.ts";
-import { useSelection } from "../hooks/useSelection.ts";
-import { useSession } from "../session.tsx";
+import { usePasswordInquiry } from "../hooks/usePasswordInquiry.ts";
+import { useSelectableList } from "../hooks/useSelectableList.ts";
 import { commonTexts, mailTexts, screenTexts, statusTexts, userErrorMessages } from "../texts.ts";
-import { MailLinesQuery, mailLine } from "./AppMail.tsx";
-
-export const InquirePasswords = graphql(`
-  mutation InquirePasswords($input: InquirePasswordsInput!) {
-    inquirePasswords(input: $input) {
-      passwords { password line { id } }
-      userErrors { code message }
-    }
-  }
-`);
 
 const SendPasswordNotice = graphql(`
   mutation SendPasswordNotice($input: SendMailInput!) {
@@ -40,44 +30,29 @@ const SendPasswordNotice = graphql(`
 
 export function Passwords() {
   const flow = useFlow();
-  const session = useSession();
   const search = useSearch();
-  const [pageSize, setPageSize] = useState(50);
   const [filter, setFilter] = useState<LineFilter>({});
-  const selection = useSelection<MailLine>(
-    new URLSearchParams(search).has("preselected") ? flow.preselected : new Map(),
-  );
-  const [passwords, setPasswords] = useState<Map<string, string>>(new Map());
-  const [confirming, setConfirming] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  // A message answers the selection it was about: a new selection clears it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
-  useEffect(() => setErrors([]), [selection.selected]);
-  const [sent, setSent] = useState<SendPasswordNoticeMutation["sendPasswordNotice"] | null>(null);
-  const [inquiring, inquire] = useMutation(InquirePasswords);
-  const [sending, send] = useMutation(SendPasswordNotice);
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const canInquire = session.viewer?.scopes.includes("READ_PASSWORDS") ?? false;
-
-  const list = usePagedConnection({
+  const { selection, list, controls, rowProps } = useSelectableList({
     query: MailLinesQuery,
     variables: { filter: { ...filter, contractStatus: "ACTIVE" } },
-    pageSize,
     connection: (data) => data.lines,
+    initial: new URLSearchParams(search).has("preselected") ? flow.preselected : new Map<string, MailLine>(),
+    toChoice: (line) => mailLine(line),
   });
+  const inquiry = usePasswordInquiry();
+  const [confirming, setConfirming] = useState(false);
+  const [sent, setSent] = useState<MailRequestFieldsFragment | null>(null);
+  const [sending, send] = useMutation(SendPasswordNotice);
+  const [idempotencyKey] = useState(newIdempotencyKey);
 
   async function runInquiry() {
-    if (selection.selected.size === 0) return setErrors([userErrorMessages.NO_LINES_SELECTED]);
-    const result = await inquire({ input: { lineIds: [...selection.selected.keys()] } });
-    const payload = result.data?.inquirePasswords;
-    if (!payload) return setErrors([result.error?.graphQLErrors[0]?.message ?? commonTexts.networkError]);
-    setErrors(payload.userErrors.map((e) => e.message));
-    setPasswords(new Map(payload.passwords.map((p) => [p.line.id, p.password])));
+    if (selection.selected.size === 0) return selection.setErrors([userErrorMessages.NO_LINES_SELECTED]);
+    selection.setErrors(await inquiry.inquire([...selection.selected.keys()]));
   }
 
   function ask() {
-    if (selection.selected.size === 0) return setErrors([userErrorMessages.NO_LINES_SELECTED]);
-    setErrors([]);
+    if (selection.selected.size === 0) return selection.setErrors([userErrorMessages.NO_LINES_SELECTED]);
+    selection.setErrors([]);
     setConfirming(true);
   }
 
@@ -85,10 +60,10 @@ export function Passwords() {
     setConfirming(false);
     const result = await send({ input: { lineIds: [...selection.selected.keys()], idempotencyKey } });
     const payload = result.data?.sendPasswordNotice;
-    if (!payload) return setErrors([commonTexts.networkError]);
+    if (!payload) return selection.setErrors([commonTexts.networkError]);
     if (payload.userErrors.length > 0 || !payload.receipt)
-      return setErrors(payload.userErrors.map((e) => e.message));
-    setPasswords(new Map());
+      return selection.setErrors(payload.userErrors.map((e) => e.message));
+    inquiry.forget();
     setSent(payload);
   }
 
@@ -106,15 +81,7 @@ export function Passwords() {
   return (
     <Page title={mailTexts.passwordTitle} lead={mailTexts.passwordLead}>
       <LineFilters onChange={setFilter} />
-      <SelectionControls
-        selection={selection}
-        list={list}
-        errors={errors}
-        toChoice={mailLine}
-        selectable={(line) => !isOutOfService(line.deviceKind)}
-        pageSize={pageSize}
-        onPageSize={setPageSize}
-      />
+      <SelectionControls {...controls} />
       <ListTable list={list} label={mailTexts.passwordTitle}>
         <thead>
           <tr>
@@ -131,14 +98,7 @@ export function Passwords() {
         </thead>
         <tbody>
           {list.rows.map((line, index) => (
-            <SelectRow
-              key={line.id}
-              phoneNumber={line.phoneNumber}
-              number={list.page * pageSize + index + 1}
-              checked={selection.selected.has(line.id)}
-              disabled={isOutOfService(line.deviceKind)}
-              onChange={(checked) => selection.toggle(mailLine(line), checked)}
-            >
+            <SelectRow key={line.id} {...rowProps(line, index)}>
               <td>
                 {isOutOfService(line.deviceKind) ? statusTexts.outOfService : statusTexts.line[line.status]}
               </td>
@@ -147,7 +107,7 @@ export function Passwords() {
               <td>{line.name}</td>
               <td>{line.nameKana}</td>
               <td>{line.affiliation}</td>
-              <td className="password">{passwords.get(line.id) ?? ""}</td>
+              <td className="password">{inquiry.passwords.get(line.id) ?? ""}</td>
             </SelectRow>
           ))}
         </tbody>
@@ -155,8 +115,8 @@ export function Passwords() {
       <SelectionBar selected={selection.selected.size} total={list.totalCount} />
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
       <div className="actions">
-        {canInquire && (
-          <button type="button" disabled={inquiring.fetching} onClick={runInquiry}>
+        {inquiry.canInquire && (
+          <button type="button" disabled={inquiry.inquiring} onClick={runInquiry}>
             {mailTexts.inquire}
           </button>
         )}

@@ -1,19 +1,17 @@
 // 確認: the expanded lines with their targets and R14 cautions, then 決定.
-// The preview is asked again here, so what is shown is what the server will
-// accept now; 決定 sends the draft with one idempotency key (a double click or
-// a retry cannot create two receipts) and with what this preview saw (R18: the
-// lines' versions and the previewToken), so a line changed by someone else
+// What is shown is the preview 確認画面へ was answered with (asked once, by
+// useToConfirm); 決定 sends the draft with one idempotency key (a double click
+// or a retry cannot create two receipts) and with what this preview saw (R18:
+// the lines' versions and the previewToken), so a line changed by someone else
 // since it was shown here is refused instead of overwritten.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useMutation } from "urql";
 import { Link, useLocation } from "wouter";
 import { Page, Steps } from "../components/Layout.tsx";
-import { ErrorMessages, Loading } from "../components/Messages.tsx";
+import { ErrorMessages } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
-import { type MailLine, permissionInput, seenAtConfirm, useFlow } from "../flow.tsx";
-import type { PreviewPermissionChangeMutation } from "../gql/graphql.ts";
+import { type MailLine, mailLine, permissionInput, seenAtConfirm, useFlow } from "../flow.tsx";
 import { graphql } from "../gql/index.ts";
-import { PreviewMutation } from "../hooks/useToConfirm.ts";
 import { commonTexts, permissionTexts } from "../texts.ts";
 
 const SubmitMutation = graphql(`
@@ -25,28 +23,14 @@ const SubmitMutation = graphql(`
   }
 `);
 
-type Preview = PreviewPermissionChangeMutation["previewPermissionChange"];
-
 export function PermissionConfirm() {
   const flow = useFlow();
   const [, navigate] = useLocation();
   const draft = flow.draft;
-  const [preview, setPreview] = useState<Preview | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [pageSize, setPageSize] = useState(20);
   const [page, setPage] = useState(0);
-  const [, runPreview] = useMutation(PreviewMutation);
   const [submitting, submit] = useMutation(SubmitMutation);
-
-  useEffect(() => {
-    if (!draft) return;
-    void runPreview({ input: permissionInput(draft) }).then((result) => {
-      const payload = result.data?.previewPermissionChange;
-      if (!payload) return setErrors([commonTexts.networkError]);
-      setPreview(payload);
-      setErrors(payload.userErrors.map((e) => e.message));
-    });
-  }, [draft, runPreview]);
 
   if (!draft) {
     return (
@@ -56,8 +40,10 @@ export function PermissionConfirm() {
     );
   }
 
+  const preview = draft.preview;
+
   async function decide() {
-    if (!draft || !preview) return;
+    if (!draft) return;
     const result = await submit({
       input: { ...permissionInput(draft, seenAtConfirm(preview)), idempotencyKey: draft.idempotencyKey },
     });
@@ -68,10 +54,8 @@ export function PermissionConfirm() {
     }
     // R9: the app-mail screen opens with the lines that were just allowed.
     const allowed = new Map<string, MailLine>();
-    for (const target of preview?.lines ?? []) {
-      if (!target.backup && !target.phonebookMigration) continue;
-      const { id, phoneNumber, name, group } = target.line;
-      allowed.set(id, { id, phoneNumber, name, groupName: group?.name ?? null });
+    for (const target of preview.lines) {
+      if (target.backup || target.phonebookMigration) allowed.set(target.line.id, mailLine(target.line));
     }
     flow.setPreselected(allowed);
     flow.setReceipt({ id: payload.receipt.id, number: payload.receipt.number });
@@ -79,10 +63,10 @@ export function PermissionConfirm() {
     navigate("/permissions/done");
   }
 
-  const lines = preview?.lines ?? [];
+  const lines = preview.lines;
   const pages = Math.max(1, Math.ceil(lines.length / pageSize));
   const rows = lines.slice(page * pageSize, (page + 1) * pageSize);
-  const cautions = preview?.warnings ?? [];
+  const cautions = preview.warnings;
 
   return (
     <Page title={permissionTexts.confirmTitle} lead={[permissionTexts.confirmLead]}>
@@ -96,58 +80,52 @@ export function PermissionConfirm() {
           <p className="note">対象: {warning.lineIds.length}件（表の「※」の回線）</p>
         </aside>
       ))}
-      {!preview ? (
-        <Loading />
-      ) : (
-        <>
-          <div className="selection-bar">
-            <output className="counter">{commonTexts.lineCount(preview.totalCount)}</output>
-            <PageSizeSelect
-              value={pageSize}
-              onChange={(size) => {
-                setPageSize(size);
-                setPage(0);
-              }}
-            />
-          </div>
-          <div className="table-wrap">
-            <table aria-label={permissionTexts.confirmTitle}>
-              <thead>
-                <tr>
-                  <th scope="col">{commonTexts.no}</th>
-                  <th scope="col">{commonTexts.group}</th>
-                  <th scope="col">{commonTexts.phone}</th>
-                  <th scope="col">{commonTexts.name}</th>
-                  <th scope="col">{commonTexts.backup}</th>
-                  <th scope="col">{commonTexts.migration}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((target, index) => (
-                  <tr key={target.line.id}>
-                    <td>{page * pageSize + index + 1}</td>
-                    <td>{target.line.group?.name ?? ""}</td>
-                    <td>{target.line.phoneNumber}</td>
-                    <td>{target.line.name}</td>
-                    <td>{target.backup ? commonTexts.on : commonTexts.off}</td>
-                    <td>
-                      {target.phonebookMigration ? commonTexts.on : commonTexts.off}
-                      {target.sharedPhonebookWarning && (
-                        <span className="mark" title="共有電話帳">
-                          {" "}
-                          ※
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <output className="counter">{commonTexts.lineCount(preview.totalCount)}</output>
-          <Pager page={page} pages={pages} onChange={setPage} label="確認のページ" />
-        </>
-      )}
+      <div className="selection-bar">
+        <output className="counter">{commonTexts.lineCount(preview.totalCount)}</output>
+        <PageSizeSelect
+          value={pageSize}
+          onChange={(size) => {
+            setPageSize(size);
+            setPage(0);
+          }}
+        />
+      </div>
+      <div className="table-wrap">
+        <table aria-label={permissionTexts.confirmTitle}>
+          <thead>
+            <tr>
+              <th scope="col">{commonTexts.no}</th>
+              <th scope="col">{commonTexts.group}</th>
+              <th scope="col">{commonTexts.phone}</th>
+              <th scope="col">{commonTexts.name}</th>
+              <th scope="col">{commonTexts.backup}</th>
+              <th scope="col">{commonTexts.migration}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((target, index) => (
+              <tr key={target.line.id}>
+                <td>{page * pageSize + index + 1}</td>
+                <td>{target.line.group?.name ?? ""}</td>
+                <td>{target.line.phoneNumber}</td>
+                <td>{target.line.name}</td>
+                <td>{target.backup ? commonTexts.on : commonTexts.off}</td>
+                <td>
+                  {target.phonebookMigration ? commonTexts.on : commonTexts.off}
+                  {target.sharedPhonebookWarning && (
+                    <span className="mark" title="共有電話帳">
+                      {" "}
+                      ※
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <output className="counter">{commonTexts.lineCount(preview.totalCount)}</output>
+      <Pager page={page} pages={pages} onChange={setPage} label="確認のページ" />
       <div className="actions">
         <Link
           href={draft.source === "lines" ? "/permissions/lines" : "/permissions/groups"}
@@ -158,7 +136,7 @@ export function PermissionConfirm() {
         <button
           type="button"
           className="primary"
-          disabled={!preview || preview.userErrors.length > 0 || submitting.fetching}
+          disabled={preview.userErrors.length > 0 || submitting.fetching}
           onClick={decide}
         >
           {permissionTexts.decide}

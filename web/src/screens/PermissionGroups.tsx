@@ -29,7 +29,8 @@ export function PermissionGroups() {
   const [selected, setSelected] = useState<Map<string, GroupChoice>>(
     flow.draft?.source === "groups" ? flow.draft.groups : new Map(),
   );
-  const { toConfirm, errors, previewing } = useToConfirm();
+  const { toConfirm, previewing } = useToConfirm();
+  const [errors, setErrors] = useState<string[]>([]);
   const list = usePagedConnection({
     query: PermissionGroupsQuery,
     variables: {},
@@ -153,7 +154,9 @@ export function PermissionGroups() {
           type="button"
           className="primary"
           disabled={previewing}
-          onClick={() => toConfirm({ source: "groups", lines: new Map(), groups: selected })}
+          onClick={async () =>
+            setErrors(await toConfirm({ source: "groups", lines: new Map(), groups: selected }))
+          }
         >
           {permissionTexts.toConfirm}
         </button>

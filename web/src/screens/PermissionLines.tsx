@@ -1,7 +1,7 @@
 // 携帯電話番号一覧から選択/設定: choose lines across pages, each with its own
 // backup and migration targets (R6), then 確認画面へ (the server checks R3/R5).
 // 3G lines are shown as サービス対象外 and cannot be chosen (R16).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useSubscription } from "urql";
 import { Link } from "wouter";
 import { isOutOfService } from "../../../domain/rules/selection.ts";
@@ -14,8 +14,7 @@ import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx"
 import { type LineChoice, useFlow } from "../flow.tsx";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { usePagedConnection } from "../hooks/usePagedConnection.ts";
-import { useSelection } from "../hooks/useSelection.ts";
+import { useSelectableList } from "../hooks/useSelectableList.ts";
 import { useToConfirm } from "../hooks/useToConfirm.ts";
 import { commonTexts, permissionTexts, statusTexts } from "../texts.ts";
 
@@ -44,30 +43,23 @@ export const LineStatusSubscription = graphql(`
 
 export function PermissionLines() {
   const flow = useFlow();
-  const [pageSize, setPageSize] = useState(50);
   const [filter, setFilter] = useState<LineFilter>({});
-  const selection = useSelection<LineChoice>(flow.draft?.source === "lines" ? flow.draft.lines : new Map());
-  const { toConfirm, errors, setErrors, previewing } = useToConfirm();
-  // A message answers the selection it was about: a new selection clears it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on selection changes only
-  useEffect(() => setErrors([]), [selection.selected]);
-  useSubscription({ query: LineStatusSubscription });
-
-  const list = usePagedConnection({
+  const { selection, list, toChoice, controls, rowProps } = useSelectableList({
     query: PermissionLinesQuery,
     variables: { filter },
-    pageSize,
     connection: (data) => data.lines,
+    initial: flow.draft?.source === "lines" ? flow.draft.lines : new Map<string, LineChoice>(),
+    toChoice: (line): LineChoice => ({
+      id: line.id,
+      phoneNumber: line.phoneNumber,
+      name: line.name,
+      groupName: line.group?.name ?? null,
+      backup: line.backup,
+      phonebookMigration: line.phonebookMigration,
+    }),
   });
-
-  const choice = (line: (typeof list.rows)[number]): LineChoice => ({
-    id: line.id,
-    phoneNumber: line.phoneNumber,
-    name: line.name,
-    groupName: line.group?.name ?? null,
-    backup: line.backup,
-    phonebookMigration: line.phonebookMigration,
-  });
+  const { toConfirm, previewing } = useToConfirm();
+  useSubscription({ query: LineStatusSubscription });
 
   function setTarget(
     line: (typeof list.rows)[number],
@@ -75,7 +67,7 @@ export function PermissionLines() {
     value: boolean,
   ) {
     if (selection.selected.has(line.id)) selection.update(line.id, { [field]: value });
-    else selection.toggle({ ...choice(line), [field]: value }, true);
+    else selection.toggle({ ...toChoice(line), [field]: value }, true);
   }
 
   function setPageTargets(field: "backup" | "phonebookMigration", value: boolean) {
@@ -92,15 +84,7 @@ export function PermissionLines() {
       <Steps current={1} />
       <PermissionHelp />
       <LineFilters onChange={setFilter} />
-      <SelectionControls
-        selection={selection}
-        list={list}
-        errors={errors}
-        toChoice={choice}
-        selectable={(line) => !isOutOfService(line.deviceKind)}
-        pageSize={pageSize}
-        onPageSize={setPageSize}
-      />
+      <SelectionControls {...controls} />
       <ListTable list={list} label={permissionTexts.linesTitle}>
         <thead>
           <tr>
@@ -141,14 +125,7 @@ export function PermissionLines() {
             const chosen = selection.selected.get(line.id);
             const outOfService = isOutOfService(line.deviceKind);
             return (
-              <SelectRow
-                key={line.id}
-                phoneNumber={line.phoneNumber}
-                number={list.page * pageSize + index + 1}
-                checked={Boolean(chosen)}
-                disabled={outOfService}
-                onChange={(checked) => selection.toggle(choice(line), checked)}
-              >
+              <SelectRow key={line.id} {...rowProps(line, index)}>
                 <td>{line.group?.name ?? ""}</td>
                 <td>{line.phoneNumber}</td>
                 <td>{line.name}</td>
@@ -192,7 +169,11 @@ export function PermissionLines() {
           type="button"
           className="primary"
           disabled={previewing}
-          onClick={() => toConfirm({ source: "lines", lines: selection.selected, groups: new Map() })}
+          onClick={async () =>
+            selection.setErrors(
+              await toConfirm({ source: "lines", lines: selection.selected, groups: new Map() }),
+            )
+          }
         >
           {permissionTexts.toConfirm}
         </button>

@@ -3,15 +3,17 @@
 //   npm run db:diff -- NAME         write a migration from changes to schema.prisma
 //   npm run db:seed                 demo data, if the database is empty
 //   npm run db:seed -- --lines N    add a large generated account (benchmarks)
+// An entry point like server/index.ts: it reads the gateway's configuration, so
+// it lives with the scripts, above prisma/ (which imports nothing from server/).
 import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createClock } from "../domain/clock.ts";
+import { openDatabase } from "../lib/db.ts";
+import { applyMigrations, diffSchemaAgainstMigrations, migrationsDir } from "../prisma/migrate.ts";
+import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
+import { seedLargeAccount } from "../prisma/seed/large.ts";
 import { loadConfig } from "../server/config.ts";
-import { openDatabase } from "../server/db.ts";
-import { applyMigrations, diffSchemaAgainstMigrations, migrationsDir } from "./migrate.ts";
-import { seedDemoIfEmpty } from "./seed/demo.ts";
-import { seedLargeAccount } from "./seed/large.ts";
 
 async function migrate() {
   const config = loadConfig();
@@ -79,7 +81,7 @@ const commands: Record<string, () => Promise<void>> = {
 };
 const run = command ? commands[command] : undefined;
 if (!run) {
-  console.error("Usage: tsx prisma/cli.ts migrate | diff NAME | seed [--lines N] [--code X]");
+  console.error("Usage: tsx scripts/db.ts migrate | diff NAME | seed [--lines N] [--code X]");
   process.exit(2);
 }
 // Exit explicitly: the WASM schema engine leaves a timer that would hold the

@@ -1,0 +1,42 @@
+// A receipt's items, page by page (履歴詳細). Items update live while the
+// receipt is processing: receiptProgress events carry them (LiveProgress).
+import { useState } from "react";
+import { graphql } from "../gql/index.ts";
+import { usePagedConnection } from "./usePagedConnection.ts";
+
+const ReceiptItemsQuery = graphql(`
+  query ReceiptItems($number: String!, $first: Int, $after: String) {
+    receipt(number: $number) {
+      id
+      items(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+        edges {
+          cursor
+          node {
+            id phoneNumber name groupName backup phonebookMigration status completedAt waitingFor retryAt
+            error { code message }
+            line { id }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export function useReceiptItems(number: string) {
+  const [pageSize, setPageSize] = useState(20);
+  const items = usePagedConnection({
+    query: ReceiptItemsQuery,
+    variables: { number },
+    pageSize,
+    connection: (data) => data.receipt?.items,
+  });
+  return {
+    ...items,
+    pageSize,
+    setPageSize,
+    /** No.: the position in the whole receipt of the row at `index` of the page shown. */
+    rowNumber: (index: number) => items.page * pageSize + index + 1,
+  };
+}
