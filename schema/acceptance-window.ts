@@ -15,6 +15,7 @@ builder.queryField("acceptanceWindow", (t) =>
   t.field({
     type: AcceptanceWindowRef,
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => acceptanceWindow(ctx.clock.now(), ctx.settings.acceptanceHours),
+    resolve: (_root, _args, ctx) =>
+      acceptanceWindow(ctx.services.clock.now(), ctx.services.settings.acceptanceHours),
   }),
 );

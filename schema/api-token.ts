@@ -39,7 +39,7 @@ builder.queryField("apiTokens", (t) =>
     authScopes: { manageApiTokens: true },
     description: "The account's API tokens, newest first (MAIN only).",
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.apiToken.findMany({
+      ctx.services.db.apiToken.findMany({
         ...query,
         where: { accountId: actorOf(ctx).accountId },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -87,7 +87,8 @@ builder.mutationField("createApiToken", (t) =>
       if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
       const parsed = TokenInput.safeParse(input);
       // An expiry must lie ahead; the DateTime scalar already keeps it within year 9999.
-      const expired = input.expiresAt != null && input.expiresAt.getTime() <= ctx.clock.now().getTime();
+      const expired =
+        input.expiresAt != null && input.expiresAt.getTime() <= ctx.services.clock.now().getTime();
       if (!parsed.success || expired) {
         const field = parsed.success ? "expiresAt" : String(parsed.error.issues[0]?.path[0] ?? "input");
         return {
@@ -95,7 +96,7 @@ builder.mutationField("createApiToken", (t) =>
           userErrors: [{ code: "INVALID_INPUT", message: authErrorMessages.INVALID_INPUT, field }],
         };
       }
-      const { apiToken, secret } = await createApiToken(ctx.db, ctx.clock, actor, {
+      const { apiToken, secret } = await createApiToken(ctx.services.db, ctx.services.clock, actor, {
         name: parsed.data.name,
         scopes: input.scopes,
         expiresAt: input.expiresAt ?? null,
@@ -116,7 +117,7 @@ for (const payload of [CreateApiTokenPayload, RevokeApiTokenPayload]) {
       type: "ApiToken",
       nullable: true,
       resolve: (query, { apiTokenId }, _args, ctx) =>
-        apiTokenId ? ctx.db.apiToken.findUnique({ ...query, where: { id: apiTokenId } }) : null,
+        apiTokenId ? ctx.services.db.apiToken.findUnique({ ...query, where: { id: apiTokenId } }) : null,
     }),
   );
 }
@@ -129,11 +130,11 @@ builder.mutationField("revokeApiToken", (t) =>
     resolve: async (_root, { id }, ctx) => {
       const actor = actorOf(ctx);
       if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
-      const revoked = await revokeApiToken(ctx.db, ctx.clock, actor, id.id);
+      const revoked = await revokeApiToken(ctx.services.db, ctx.services.clock, actor, id.id);
       if (!revoked) {
         return { userErrors: [{ code: "NOT_FOUND", message: authErrorMessages.NOT_FOUND, field: "id" }] };
       }
-      ctx.actors.forget({ tokenId: revoked.id });
+      ctx.services.actors.forget({ tokenId: revoked.id });
       return { apiTokenId: revoked.id, userErrors: [] };
     },
   }),

@@ -23,16 +23,12 @@ import type { SharedReads } from "../services/shared-reads.ts";
 import { decodeNodeId } from "./ids.ts";
 import { resolveVisibleNode } from "./node-access.ts";
 
-export interface Context {
+/** What resolvers use, built once per process by the composition root (server/compose.ts). */
+export interface Services {
   db: Db;
   clock: Clock;
   logger: Logger;
-  /** Null when the request carries no valid token. */
-  actor: Actor | null;
-  ip: string | null;
   settings: { acceptanceHours: string };
-  /** Per-request batching where Prisma selections cannot help. */
-  loaders: Loaders;
   /** Realtime pub/sub (subscriptions). */
   realtime: Realtime;
   /** Recently authenticated actors; revocations go through it. */
@@ -45,6 +41,16 @@ export interface Context {
   carrier: Carrier;
   /** Where services tell what they committed (receipt events, line changes); resolvers never publish. */
   events: EventsPort;
+}
+
+export interface Context {
+  /** Null when the request carries no valid token. */
+  actor: Actor | null;
+  /** The client's address (request fact). */
+  ip: string | null;
+  /** Per-request batching where Prisma selections cannot help. */
+  loaders: Loaders;
+  services: Services;
 }
 
 export const builder = new SchemaBuilder<{
@@ -94,7 +100,7 @@ export const builder = new SchemaBuilder<{
   prisma: {
     // The client comes from the request context: every app instance (and every
     // test) owns its database.
-    client: (ctx) => ctx.db,
+    client: (ctx) => ctx.services.db,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,

@@ -56,7 +56,7 @@ builder.queryField("featureAccess", (t) =>
       action: t.arg({ type: AppActionEnum, required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const line = await ctx.db.line.findFirst({
+      const line = await ctx.services.db.line.findFirst({
         where: { ...lineScope(actorOf(ctx)), phoneNumber: args.phoneNumber.trim() },
         select: {
           deviceKind: true,
@@ -69,7 +69,7 @@ builder.queryField("featureAccess", (t) =>
       const access = line
         ? { ...line, upgradedFrom3gOn: line.upgradedFrom3gOn ? fromDateOnly(line.upgradedFrom3gOn) : null }
         : null;
-      return featureAccess(access, args.app, args.action, jstDate(ctx.clock.now()));
+      return featureAccess(access, args.app, args.action, jstDate(ctx.services.clock.now()));
     },
   }),
 );

@@ -45,8 +45,8 @@ builder.queryField("groups", (t) =>
       defaultSize: 50,
       maxSize: PAGE_LIMIT,
       resolve: (query, _root, _args, ctx) =>
-        ctx.db.group.findMany({ ...query, where: visibleGroups(ctx), orderBy: { name: "asc" } }),
-      totalCount: (_root, _args, ctx) => ctx.db.group.count({ where: visibleGroups(ctx) }),
+        ctx.services.db.group.findMany({ ...query, where: visibleGroups(ctx), orderBy: { name: "asc" } }),
+      totalCount: (_root, _args, ctx) => ctx.services.db.group.count({ where: visibleGroups(ctx) }),
     },
     { name: "GroupConnection" },
     { name: "GroupEdge" },

@@ -146,7 +146,7 @@ builder.queryField("lines", (t) =>
         };
         const after = cursor?.accountId_phoneNumber.phoneNumber;
         const backwards = (rest.take ?? 0) < 0;
-        return ctx.db.line.findMany({
+        return ctx.services.db.line.findMany({
           ...rest,
           // Pothos skips the cursor row itself (skip: 1); > and < leave it out already.
           skip: after ? Math.max(0, (skip ?? 0) - 1) : skip,
@@ -161,7 +161,7 @@ builder.queryField("lines", (t) =>
         });
       },
       totalCount: (_root, args, ctx) =>
-        ctx.db.line.count({ where: { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] } }),
+        ctx.services.db.line.count({ where: { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] } }),
     },
     { name: "LineConnection" },
     { name: "LineEdge" },
@@ -176,7 +176,7 @@ builder.queryField("line", (t) =>
     args: { phoneNumber: t.arg.string({ required: true }) },
     resolve: (query, _root, { phoneNumber }, ctx) => {
       actorOf(ctx);
-      return ctx.db.line.findFirst({
+      return ctx.services.db.line.findFirst({
         ...query,
         where: { ...visibleLines(ctx), phoneNumber: phoneNumber.trim() },
       });
@@ -210,7 +210,13 @@ builder.mutationField("refreshLines", (t) =>
     description:
       "手動更新: lists the lines the carrier added today (R8) and refreshes contract facts, for the whole account. MAIN and SUB administrators and API tokens with CHANGE_PERMISSIONS; a GROUP administrator (who sees only their groups) is refused with FORBIDDEN.",
     resolve: async (_root, _args, ctx) => {
-      const refreshed = await refreshLines(ctx.db, ctx.clock, ctx.carrier, actorOf(ctx), { ip: ctx.ip });
+      const refreshed = await refreshLines(
+        ctx.services.db,
+        ctx.services.clock,
+        ctx.services.carrier,
+        actorOf(ctx),
+        { ip: ctx.ip },
+      );
       return refreshed.ok
         ? { ...refreshed.result, userErrors: [] }
         : { added: 0, updated: 0, userErrors: refreshed.errors };
@@ -222,7 +228,7 @@ builder.mutationField("refreshLines", (t) =>
 let lineEvents = 0;
 
 function lineChanges(ctx: Context, groupId: string | null, lineIds: string[] | null) {
-  const stream = watchLineChanges(ctx, actorOf(ctx), { groupId, lineIds });
+  const stream = watchLineChanges(ctx.services, actorOf(ctx), { groupId, lineIds });
   return endingWith(changedLines(stream), stream);
 }
 

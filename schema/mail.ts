@@ -87,9 +87,9 @@ function sendField(name: string, kind: MailReceiptKind, description: string) {
       resolve: async (_root, { input }, ctx) =>
         toPayload(
           await requestMail(
-            ctx.db,
-            ctx.clock,
-            ctx.events,
+            ctx.services.db,
+            ctx.services.clock,
+            ctx.services.events,
             actorOf(ctx),
             kind,
             {
@@ -113,9 +113,9 @@ function resendField(name: string, kind: MailReceiptKind, description: string) {
       resolve: async (_root, { input }, ctx) =>
         toPayload(
           await resendMail(
-            ctx.db,
-            ctx.clock,
-            ctx.events,
+            ctx.services.db,
+            ctx.services.clock,
+            ctx.services.events,
             actorOf(ctx),
             kind,
             {
@@ -186,9 +186,9 @@ builder.mutationField("inquirePasswords", (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       const result = await inquirePasswords(
-        ctx.db,
-        ctx.clock,
-        ctx.carrier,
+        ctx.services.db,
+        ctx.services.clock,
+        ctx.services.carrier,
         actorOf(ctx),
         { lineIds: input.lineIds.map((id) => rawId(id, "Line")) },
         { ip: ctx.ip },
@@ -229,13 +229,13 @@ builder.queryField("mailMessages", (t) =>
       defaultSize: 50,
       maxSize: PAGE_LIMIT,
       resolve: (query, _root, _args, ctx) =>
-        ctx.db.mailMessage.findMany({
+        ctx.services.db.mailMessage.findMany({
           ...query,
           where: { accountId: actorOf(ctx).accountId },
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         }),
       totalCount: (_root, _args, ctx) =>
-        ctx.db.mailMessage.count({ where: { accountId: actorOf(ctx).accountId } }),
+        ctx.services.db.mailMessage.count({ where: { accountId: actorOf(ctx).accountId } }),
     },
     { name: "MailMessageConnection" },
     { name: "MailMessageEdge" },

@@ -159,7 +159,7 @@ builder.mutationField("previewPermissionChange", (t) =>
       const serviceInput = toServiceInput(input);
       if (!serviceInput.ok)
         return { targets: [], groups: [], warnings: [], userErrors: serviceInput.userErrors };
-      const preview = await previewPermissionChange(ctx.db, actorOf(ctx), serviceInput.input);
+      const preview = await previewPermissionChange(ctx.services.db, actorOf(ctx), serviceInput.input);
       return {
         targets: preview.targets,
         groups: preview.groups,
@@ -203,11 +203,11 @@ builder.mutationField("submitPermissionChange", (t) =>
       const serviceInput = toServiceInput(input);
       if (!serviceInput.ok) return { receiptId: null, replayed: false, userErrors: serviceInput.userErrors };
       const result = await submitPermissionChange(
-        ctx.db,
-        ctx.clock,
-        ctx.events,
+        ctx.services.db,
+        ctx.services.clock,
+        ctx.services.events,
         actorOf(ctx),
-        ctx.settings,
+        ctx.services.settings,
         serviceInput.input,
         { ip: ctx.ip },
       );

@@ -1,26 +1,15 @@
-// receiptProgress: a snapshot, then every item transition in `seq` order,
-// then the final event; with `afterSeq`, missed events are replayed from the
-// receipt's event log first. The log in the database is the source of truth:
-// live pub/sub messages are used when they continue the sequence, and any gap
-// (a slow consumer, a message lost between instances) is filled from the log,
-// so a stream never skips or repeats a seq.
+// receiptProgress: the field and its event type. The stream's rules
+// (snapshot, replay after afterSeq, live events, refilling a gap) are
+// services/progress-stream.ts; here a receipt the caller may not see becomes
+// NOT_FOUND, and each event is marked as one every watcher receives alike.
 import { GraphQLError } from "graphql";
+import type { Actor } from "../domain/auth/actor.ts";
 import { authErrorMessages } from "../domain/messages.ts";
 import { sharedEvent } from "../lib/shared-event.ts";
-import { endingWith, OVERFLOW, reviveEvent, type Subscription } from "../services/realtime.ts";
-import type { ReceiptEventRecord } from "../services/receipts.ts";
+import { type ProgressEvent, ReceiptNotFound, watchReceiptProgress } from "../services/progress-stream.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { rawId } from "./ids.ts";
-import { ReceiptItemStatusEnum, ReceiptStatusEnum, visibleReceipts } from "./receipt.ts";
-
-interface ProgressEvent {
-  seq: number;
-  receiptId: string;
-  itemId: string | null;
-  itemStatus: ReceiptEventRecord["itemStatus"];
-  status: ReceiptEventRecord["status"];
-  snapshot: boolean;
-}
+import { ReceiptItemStatusEnum, ReceiptStatusEnum } from "./receipt.ts";
 
 const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgressEvent").implement({
   description:
@@ -42,11 +31,14 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     receipt: t.prismaField({
       type: "Receipt",
       resolve: (query, e, _args, ctx) =>
-        ctx.sharedReads.latest(
+        ctx.services.sharedReads.latest(
           `receipt:${e.receiptId}:${JSON.stringify(query)}`,
           e.seq,
           () =>
-            ctx.db.receipt.findUniqueOrThrow({ ...withFields(query, "lastSeq"), where: { id: e.receiptId } }),
+            ctx.services.db.receipt.findUniqueOrThrow({
+              ...withFields(query, "lastSeq"),
+              where: { id: e.receiptId },
+            }),
           (receipt) => receipt.lastSeq,
         ),
     }),
@@ -55,16 +47,16 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
       nullable: true,
       resolve: async (query, e, _args, ctx) => {
         if (!e.itemId) return null;
-        const { items } = await ctx.sharedReads.latest(
+        const { items } = await ctx.services.sharedReads.latest(
           `items:${e.receiptId}:${JSON.stringify(query)}`,
           e.seq,
           async () => {
             // lastSeq first: the items read after it are at least that recent.
-            const { lastSeq } = await ctx.db.receipt.findUniqueOrThrow({
+            const { lastSeq } = await ctx.services.db.receipt.findUniqueOrThrow({
               where: { id: e.receiptId },
               select: { lastSeq: true },
             });
-            const rows = await ctx.db.receiptItem.findMany({
+            const rows = await ctx.services.db.receiptItem.findMany({
               ...withFields(query, "id"),
               where: { receiptId: e.receiptId },
             });
@@ -83,98 +75,34 @@ function withFields<Q extends { select?: Record<string, unknown> }>(query: Q, fi
   return query.select ? { ...query, select: { ...query.select, [field]: true } } : query;
 }
 
-const isFinal = (e: { itemId: string | null; status: string }) =>
-  e.itemId === null && e.status !== "PROCESSING";
-
 // Every watcher of a receipt gets the same event alike: executed once for all
-// of them (server/shared-subscriptions.ts).
+// of them (server/shared-subscriptions.ts). The service hands every watcher
+// the same object for a logged event, so it is marked once.
 const shared = (event: ProgressEvent) =>
-  sharedEvent(event, `receipt:${event.receiptId}:${event.seq}:${event.snapshot ? "snapshot" : "event"}`);
+  sharedEvent(
+    event,
+    () => `receipt:${event.receiptId}:${event.seq}:${event.snapshot ? "snapshot" : "event"}`,
+  );
 
-// In-process, every subscriber receives the same record object: one
-// ProgressEvent per record serves them all (a copy per watcher and event was a
-// measurable share of the fan-out's delivery time, bench/README.md).
-const events = new WeakMap<ReceiptEventRecord, ProgressEvent>();
-
-function toEvent(record: ReceiptEventRecord): ProgressEvent {
-  let event = events.get(record);
-  if (!event) {
-    event = makeEvent(record);
-    events.set(record, event);
-  }
-  return event;
-}
-
-function makeEvent(record: ReceiptEventRecord): ProgressEvent {
-  return shared({
-    seq: record.seq,
-    receiptId: record.receiptId,
-    itemId: record.itemId,
-    itemStatus: record.itemStatus,
-    status: record.status,
-    snapshot: false,
-  });
-}
-
-function receiptProgress(ctx: Context, receiptId: string, afterSeq: number | null | undefined) {
-  // Listen before reading, so nothing published meanwhile is missed.
-  const live = ctx.realtime.subscribe("receipt:event", receiptId);
-  return endingWith(progressEvents(ctx, live, receiptId, afterSeq), live);
-}
-
-async function* progressEvents(
-  ctx: Context,
-  live: Subscription<"receipt:event">,
-  receiptId: string,
-  afterSeq: number | null | undefined,
-) {
-  try {
-    const receipt = await ctx.db.receipt.findFirst({
-      where: { AND: [{ id: receiptId }, visibleReceipts(ctx)] },
-    });
-    if (!receipt) throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
-    const now = await ctx.db.receipt.findUniqueOrThrow({
-      where: { id: receipt.id },
-      select: { lastSeq: true, status: true },
-    });
-    yield shared({
-      seq: now.lastSeq,
-      receiptId: receipt.id,
-      itemId: null,
-      itemStatus: null,
-      status: now.status,
-      snapshot: true,
-    });
-    let cursor = afterSeq ?? now.lastSeq;
-
-    const replay = async () =>
-      ctx.db.receiptEvent.findMany({
-        where: { receiptId: receipt.id, seq: { gt: cursor } },
-        orderBy: { seq: "asc" },
-      });
-
-    for (const record of await replay()) {
-      yield toEvent(record);
-      cursor = record.seq;
-      if (isFinal(record)) return;
-    }
-    if (now.status !== "PROCESSING" && cursor >= now.lastSeq) return;
-
-    for await (const message of live) {
-      // After an overflow (a slow consumer) the gap is refilled from the log.
-      const record = message === OVERFLOW ? null : reviveEvent(message);
-      if (record && record.seq <= cursor) continue;
-      const batch = record && record.seq === cursor + 1 ? [record] : await replay();
-      for (const next of batch) {
-        if (next.seq <= cursor) continue;
-        yield toEvent(next);
-        cursor = next.seq;
-        if (isFinal(next)) return;
+function receiptProgress(ctx: Context, actor: Actor, receiptId: string, afterSeq: number | null | undefined) {
+  const stream = watchReceiptProgress(ctx.services, actor, receiptId, afterSeq);
+  // A plain iterator rather than another generator: one step less per event and watcher.
+  const iterator: AsyncGenerator<ProgressEvent, void, unknown> = {
+    async next() {
+      try {
+        const step = await stream.next();
+        if (!step.done) shared(step.value);
+        return step;
+      } catch (error) {
+        if (!(error instanceof ReceiptNotFound)) throw error;
+        throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
       }
-    }
-  } finally {
-    await live.return();
-  }
+    },
+    return: () => stream.return(),
+    throw: (error) => stream.throw(error),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 builder.subscriptionField("receiptProgress", (t) =>
@@ -186,8 +114,8 @@ builder.subscriptionField("receiptProgress", (t) =>
       afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
     },
     subscribe: (_root, args, ctx) => {
-      actorOf(ctx);
-      return receiptProgress(ctx, rawId(args.receiptId, "Receipt"), args.afterSeq);
+      const actor = actorOf(ctx);
+      return receiptProgress(ctx, actor, rawId(args.receiptId, "Receipt"), args.afterSeq);
     },
     resolve: (event) => event,
   }),

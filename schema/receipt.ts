@@ -98,7 +98,7 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
       // request that saw the same lastSeq. The per-request loader still
       // batches a page of receipts into one query.
       resolve: (r, _args, ctx) =>
-        ctx.sharedReads.get(`progress:${r.id}:${r.lastSeq}`, () =>
+        ctx.services.sharedReads.get(`progress:${r.id}:${r.lastSeq}`, () =>
           ctx.loaders.progress.clear(r.id).load(r.id),
         ),
     }),
@@ -192,13 +192,15 @@ builder.queryField("receipts", (t) =>
       maxSize: PAGE_LIMIT,
       args: { filter: t.arg({ type: ReceiptFilter }) },
       resolve: (query, _root, args, ctx) =>
-        ctx.db.receipt.findMany({
+        ctx.services.db.receipt.findMany({
           ...query,
           where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] },
           orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
         }),
       totalCount: (_root, args, ctx) =>
-        ctx.db.receipt.count({ where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] } }),
+        ctx.services.db.receipt.count({
+          where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] },
+        }),
     },
     { name: "ReceiptConnection" },
     { name: "ReceiptEdge" },
@@ -212,11 +214,14 @@ builder.queryField("receipt", (t) =>
     authScopes: { scope: "READ_RECEIPTS" },
     args: { number: t.arg.string({ required: true }) },
     resolve: (query, _root, { number }, ctx) =>
-      ctx.db.receipt.findFirst({ ...query, where: { ...visibleReceipts(ctx), number: number.trim() } }),
+      ctx.services.db.receipt.findFirst({
+        ...query,
+        where: { ...visibleReceipts(ctx), number: number.trim() },
+      }),
   }),
 );
 
 /** For mutation payloads that carry the id of the receipt they created. */
 export function payloadReceipt(payload: { receiptId: string | null }, _args: unknown, ctx: Context) {
-  return payload.receiptId ? ctx.db.receipt.findUnique({ where: { id: payload.receiptId } }) : null;
+  return payload.receiptId ? ctx.services.db.receipt.findUnique({ where: { id: payload.receiptId } }) : null;
 }

@@ -5,6 +5,6 @@ builder.queryField("serverTime", (t) =>
   t.field({
     type: "DateTime",
     description: "The server clock (FAKE_NOW moves it for demos).",
-    resolve: (_root, _args, ctx) => ctx.clock.now(),
+    resolve: (_root, _args, ctx) => ctx.services.clock.now(),
   }),
 );

@@ -56,7 +56,7 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
     account: t.prismaField({
       type: "Account",
       resolve: (query, _v, _args, ctx) =>
-        ctx.db.account.findUniqueOrThrow({ ...query, where: { id: actorOf(ctx).accountId } }),
+        ctx.services.db.account.findUniqueOrThrow({ ...query, where: { id: actorOf(ctx).accountId } }),
     }),
     administrator: t.prismaField({
       type: "Administrator",
@@ -65,7 +65,7 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
       resolve: (query, _v, _args, ctx) => {
         const actor = actorOf(ctx);
         return actor.kind === "admin"
-          ? ctx.db.administrator.findUnique({ ...query, where: { id: actor.adminId } })
+          ? ctx.services.db.administrator.findUnique({ ...query, where: { id: actor.adminId } })
           : null;
       },
     }),
@@ -76,7 +76,7 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
       resolve: (query, _v, _args, ctx) => {
         const actor = actorOf(ctx);
         return actor.kind === "apiToken"
-          ? ctx.db.apiToken.findUnique({ ...query, where: { id: actor.tokenId } })
+          ? ctx.services.db.apiToken.findUnique({ ...query, where: { id: actor.tokenId } })
           : null;
       },
     }),
@@ -136,10 +136,10 @@ builder.mutationField("login", (t) =>
       const input = LoginInput.safeParse(args);
       if (!input.success) return failed("INVALID_CREDENTIALS");
       const result = await login(
-        ctx.db,
-        ctx.clock,
+        ctx.services.db,
+        ctx.services.clock,
         { ...input.data, ip: ctx.ip },
-        { throttle: ctx.loginThrottle, logger: ctx.logger },
+        { throttle: ctx.services.loginThrottle, logger: ctx.services.logger },
       );
       if (!result.ok)
         return failed(result.code, result.code === "LOGIN_LOCKED" ? result.retryAfterSeconds : null);
@@ -163,8 +163,8 @@ builder.mutationField("logout", (t) =>
     description: "Ends the current login session; its token stops working at once.",
     resolve: async (_root, _args, ctx) => {
       const actor = actorOf(ctx);
-      await logout(ctx.db, ctx.clock, actor);
-      if (actor.kind === "admin") ctx.actors.forget({ sessionId: actor.sessionId });
+      await logout(ctx.services.db, ctx.services.clock, actor);
+      if (actor.kind === "admin") ctx.services.actors.forget({ sessionId: actor.sessionId });
       return true;
     },
   }),

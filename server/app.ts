@@ -1,36 +1,25 @@
-// Builds the whole server: database (migrated, demo data on first start),
-// GraphQL over HTTP (graphql-yoga) and WebSocket (graphql-ws) on one port,
-// /health, and a clean stop. Tests import this; server/index.ts only reads the
+// The transports: GraphQL over HTTP (graphql-yoga) and WebSocket (graphql-ws)
+// on one port, /health and /ready, the web client, and a clean stop, wired to
+// the services the composition root (server/compose.ts) builds from the
+// configuration. Tests import this; server/index.ts only reads the
 // environment and calls it.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga } from "graphql-yoga";
-import { type Clock, createClock } from "../domain/clock.ts";
-import { type Database, openDatabase } from "../lib/db.ts";
-import { createLogger, type Logger } from "../lib/logger.ts";
-import { applyMigrations } from "../prisma/migrate.ts";
-import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
+import type { Clock } from "../domain/clock.ts";
+import type { Database } from "../lib/db.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { Context } from "../schema/builder.ts";
 import { usePagingArguments } from "../schema/connection-args.ts";
 import { schema } from "../schema/index.ts";
 import { maskError, useInputHygiene } from "../schema/input-hygiene.ts";
-import { authenticate, authenticateCredential, createActorCache, credentialKey } from "../services/auth.ts";
-import { createHttpCarrier } from "../services/carrier/http.ts";
-import { createCarrierSimulator } from "../services/carrier/simulator.ts";
-import { circuitDependencyState, createDependencies, type Dependencies } from "../services/dependencies.ts";
-import { isDatabaseUnavailable, trackDatabaseOutage } from "../services/errors.ts";
-import { publishingEvents } from "../services/events.ts";
-import { createLoginThrottle } from "../services/login-throttle.ts";
-import { createMailDelivery } from "../services/mail/delivery.ts";
-import { createMailer } from "../services/mail/mailer.ts";
+import { authenticate, authenticateCredential, credentialKey } from "../services/auth.ts";
+import type { Dependencies } from "../services/dependencies.ts";
 import { createLoaders } from "../services/progress.ts";
-import { createRateLimits } from "../services/rate-limits.ts";
-import { createRealtime, OVERFLOW, type Realtime } from "../services/realtime.ts";
-import { runDailySyncs } from "../services/roster-sync.ts";
-import { createSharedReads } from "../services/shared-reads.ts";
-import { startWorker, type Worker } from "../services/worker.ts";
+import type { Realtime } from "../services/realtime.ts";
+import type { Worker } from "../services/worker.ts";
 import {
   corsPolicy,
   isAllowedWebSocketOrigin,
@@ -38,7 +27,7 @@ import {
   useBrowserSecurityHeaders,
 } from "./browser-security.ts";
 import { clientAddressResolver } from "./client-address.ts";
-import type { Config } from "./config.ts";
+import { composeServices, type ServicesOptions, sleepUntil } from "./compose.ts";
 import { createRequestDrain } from "./drain.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createHealthEndpoints } from "./health.ts";
@@ -51,10 +40,6 @@ export const GRAPHQL_PATH = "/graphql";
 
 /** The last part of the shutdown grace, kept for closing connections and the database after work in flight. */
 const SHUTDOWN_RESERVE_MS = 3_000;
-
-/** Resolves at `time` (epoch ms) without holding the process open. */
-const sleepUntil = (time: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())).unref());
 
 /** Limits on what one operation may ask for (graphql-armor). */
 export const armorLimits = {
@@ -77,17 +62,8 @@ function connectionParamsAuthorization(params: Record<string, unknown> | undefin
   return typeof value === "string" ? value : null;
 }
 
-export interface AppOptions {
-  config: Config;
-  logger?: Logger;
-  clock?: Clock;
-  /** An already open database (tests); otherwise opened from the config. */
-  database?: Database;
-  /** Write the SPEC §6 demo data into an empty database (default true). */
-  seedDemo?: boolean;
-  /** Run the carrier worker in this process (default: the WORKER setting). */
-  startWorker?: boolean;
-}
+/** The configuration, and what tests supply instead of building it (logger, clock, database). */
+export type AppOptions = ServicesOptions;
 
 export interface App {
   database: Database;
@@ -114,130 +90,12 @@ export interface App {
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? createClock(config.fakeNow);
-  const database = options.database ?? (await openDatabase(config));
-
-  const applied = await applyMigrations(database.adapterFactory, {
-    log: (message) => logger.debug({ engine: message }, "schema engine"),
-  });
-  if (applied.length > 0) logger.info({ applied }, "applied migrations");
-  if (options.seedDemo ?? true) {
-    const seeded = await seedDemoIfEmpty(database.prisma, {
-      password: config.demoPassword,
-      now: clock.now(),
-    });
-    if (seeded) logger.info("wrote demo data into the empty database");
-  }
-
-  const db = database.prisma;
-  // A database outage is logged once when it begins and once when it ends
-  // (the probe notices the end even when no request comes); requests get
-  // SERVICE_UNAVAILABLE meanwhile (schema/input-hygiene.ts maskError).
-  const databaseOutage = trackDatabaseOutage(logger, { probe: () => db.$queryRaw`SELECT 1` });
-  const reportOutage = (error: unknown, during: string) => {
-    if (!isDatabaseUnavailable(error)) return false;
-    databaseOutage.failed(error, during);
-    return true;
-  };
-  const settings = { acceptanceHours: config.acceptanceHours };
-  const carrier = config.carrierUrl
-    ? createHttpCarrier(config.carrierUrl)
-    : createCarrierSimulator(db, {
-        latencyMs: config.carrierLatencyMs,
-        failureRate: config.carrierFailureRate,
-      });
-  const realtimeHub = createRealtime(config.redisUrl, { logger });
-  const sharedReads = createSharedReads();
-  // Shared by every instance through Redis when it is set.
-  const loginThrottle = createLoginThrottle({
-    policy: config.loginThrottle,
-    redisUrl: config.redisUrl,
-    logger,
-  });
+  const services = await composeServices(options);
+  const { database, db, clock, logger, actors, worker, dependencies, rateLimits, reportOutage } = services;
   const clientAddress = clientAddressResolver(config.trustProxy);
-  // Query-cost budgets per session, API token or client address (0 points: none).
-  const rateLimits =
-    config.rateLimitPoints > 0
-      ? createRateLimits({
-          points: config.rateLimitPoints,
-          windowSeconds: config.rateLimitWindowSeconds,
-          redisUrl: config.redisUrl,
-          onStoreError: (error) =>
-            logger.warn({ err: error }, "rate limits: Redis unavailable, counting in memory meanwhile"),
-        })
-      : null;
   const rateLimit = rateLimits
     ? createRateLimit({ limits: rateLimits, cost: armorLimits.costLimit, now: () => clock.now() })
     : null;
-  const realtime = realtimeHub.pubsub;
-  const actors = createActorCache({
-    ttlMs: config.actorCacheMs,
-    announce: (revoked) => {
-      // This instance's sockets end their streams now, whether or not the hub
-      // (Redis) carries the news back; the other instances hear it below.
-      ws?.endCredential(credentialKey(revoked));
-      realtime.publish("auth:revoked", "all", revoked);
-    },
-  });
-  // Listening from the start; read once the WebSocket server exists (below).
-  const revocations = realtimeHub.subscribe("auth:revoked", "all");
-  const mailer = createMailer(config.smtpUrl);
-  // Services and the worker tell what they committed here; a newly accepted
-  // receipt also sends this process's worker looking for its items at once.
-  const events = publishingEvents(realtime, () => worker?.kick());
-  const worker =
-    (options.startWorker ?? config.runWorker)
-      ? startWorker({
-          db,
-          carrier,
-          mail: createMailDelivery(db, mailer, carrier),
-          events,
-          logger,
-          databaseOutage,
-          concurrency: config.workerConcurrency,
-          leaseMs: config.workerLeaseMs,
-          retry: config.retry,
-          circuits: config.circuits,
-          now: () => clock.now(),
-        })
-      : null;
-  // The automatic daily roster sync (R8): checked at start and every hour; it
-  // runs once per JST day and account, whichever process gets there first.
-  const dailySync = async () => {
-    try {
-      const ran = await runDailySyncs(db, carrier, clock.now());
-      if (ran > 0) logger.info({ accounts: ran }, "daily roster sync done");
-      // PGlite runs no autovacuum: after the day's roster writes, refresh the
-      // statistics and visibility map that totalCount's index-only count needs
-      // (bench/README.md).
-      if (ran > 0 && database.kind === "pglite") await db.$executeRawUnsafe(`VACUUM ANALYZE "Line"`);
-    } catch (error) {
-      logger.error({ err: error }, "daily roster sync failed");
-    }
-  };
-  const syncTimer = worker ? setInterval(dailySync, 60 * 60 * 1000) : null;
-  syncTimer?.unref();
-  const firstSync = worker ? dailySync() : Promise.resolve();
-  // What readiness (GET /ready) reports. Without the database nothing works;
-  // without Redis events stay on their instance, without the carrier or the
-  // mail server items wait: those leave the instance ready, but degraded.
-  const dependencies = createDependencies();
-  dependencies.register(
-    "database",
-    async () => {
-      await db.$queryRaw`SELECT 1`;
-      return "up" as const;
-    },
-    { required: true },
-  );
-  const redis = realtimeHub.redis;
-  if (redis) dependencies.register("redis", async () => ((await redis.ping()) ? "up" : "down"));
-  if (worker) {
-    const { circuits } = worker;
-    dependencies.register("carrier", () => circuitDependencyState(circuits.carrier.state()));
-    if (config.smtpUrl) dependencies.register("smtp", () => circuitDependencyState(circuits.smtp.state()));
-  }
   let draining = false;
   const probes = createHealthEndpoints({
     dependencies,
@@ -283,20 +141,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     context: async ({ request, req, connectionParams }) => {
       const header = request?.headers.get("authorization") ?? connectionParamsAuthorization(connectionParams);
       return {
-        db,
-        clock,
-        logger,
-        settings,
         actor: await authenticate(db, clock, header, actors),
-        actors,
-        loginThrottle,
         // For a WebSocket, `req` is its upgrade request.
         ip: req ? clientAddress(req) : null,
         loaders: createLoaders(db),
-        carrier,
-        realtime: realtimeHub,
-        sharedReads,
-        events,
+        services,
       };
     },
   });
@@ -371,27 +220,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
           },
         },
       );
-  // Revocations announced by any instance (this one's own come back, harmlessly):
-  // cached actors are forgotten and sockets holding the credential end their
-  // streams, within the hub's delivery time (Redis: milliseconds).
-  void (async () => {
-    for await (const revoked of revocations) {
-      if (revoked === OVERFLOW) {
-        // Some revocations were missed: trust nothing cached, check every socket.
-        actors.clear();
-        void ws?.recheckCredentials();
-      } else {
-        actors.forget(revoked, { announce: false });
-        ws?.endCredential(credentialKey(revoked));
-      }
-    }
-  })();
+  // Sockets holding a credential end their streams when it is revoked (server/compose.ts).
+  if (ws) services.holdCredentials(ws);
 
   let stopping: Promise<void> | undefined;
   return {
     database,
     worker,
-    realtime: realtimeHub,
+    realtime: services.realtime,
     dependencies,
     clock,
     logger,
@@ -421,9 +257,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
         const workDeadline = deadline - Math.min(SHUTDOWN_RESERVE_MS, config.shutdownGraceMs / 2);
         logger.info({ graceMs: config.shutdownGraceMs }, "draining");
         requests.begin();
-        // Claims nothing more; finishes or releases what it holds.
-        const workerStopped = worker?.stop({ finishBy: workDeadline });
-        if (syncTimer) clearInterval(syncTimer);
+        // The worker stops claiming now; connections and the database close
+        // once the transports below no longer use them.
+        let transportsClosed = () => {};
+        const servicesStopped = services.stop({
+          finishBy: workDeadline,
+          transportsClosed: new Promise<void>((resolve) => {
+            transportsClosed = resolve;
+          }),
+        });
         // Load balancers see readiness fail while everything is still served.
         if (server.listening && config.shutdownDrainDelayMs > 0) {
           await sleepUntil(begun + config.shutdownDrainDelayMs);
@@ -437,17 +279,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
         if (cut > 0)
           logger.warn({ requests: cut }, "requests still in flight at the end of the grace were cut");
         server.closeAllConnections();
-        await workerStopped;
-        await Promise.race([firstSync, sleepUntil(workDeadline)]);
         // WebSockets that do not answer the close handshake hold the server no longer.
         await Promise.race([closed, sleepUntil(deadline - SHUTDOWN_RESERVE_MS / 3)]);
-        databaseOutage.close();
-        mailer.close();
-        await revocations.return();
-        await realtimeHub.close();
-        await loginThrottle.close();
-        await rateLimits?.close();
-        await database.close();
+        transportsClosed();
+        await servicesStopped;
         logger.info({ ms: Date.now() - begun }, "stopped");
       })();
       return stopping;
