@@ -11,12 +11,11 @@
 // as `npm start` runs it, with the worker and the simulated carrier at zero
 // latency.
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
-import { encodeGlobalID } from "@pothos/plugin-relay";
+import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { jstDate } from "../domain/time.ts";
 import { type Database, openDatabase } from "../lib/db.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedLargeAccount } from "../prisma/seed/large.ts";
-import { rawId } from "../schema/ids.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { authenticate } from "../services/auth.ts";
@@ -281,7 +280,7 @@ serve(
     async heldItems({ receiptId }: { receiptId: string }) {
       return prisma.receiptItem.count({
         where: {
-          receiptId: rawId(receiptId, "Receipt"),
+          receiptId: decodeGlobalID(receiptId).id,
           status: "PENDING",
           nextAttemptAt: { gt: new Date("2099-01-01T00:00:00Z") },
         },
@@ -289,25 +288,25 @@ serve(
     },
     async release({ receiptId }: { receiptId: string }) {
       const released = await prisma.receiptItem.updateMany({
-        where: { receiptId: rawId(receiptId, "Receipt"), status: "PENDING" },
+        where: { receiptId: decodeGlobalID(receiptId).id, status: "PENDING" },
         data: { nextAttemptAt: new Date() },
       });
       app.worker?.kick();
       return released.count;
     },
     track({ receiptId }: { receiptId: string }) {
-      tracked.set(rawId(receiptId, "Receipt"), new Map());
+      tracked.set(decodeGlobalID(receiptId).id, new Map());
     },
     /** Publish times (ms since the epoch) by seq, and stops tracking the receipt. */
     published({ receiptId }: { receiptId: string }) {
-      const id = rawId(receiptId, "Receipt");
+      const id = decodeGlobalID(receiptId).id;
       const times = tracked.get(id) ?? new Map<number, number>();
       tracked.delete(id);
       return [...times.entries()].sort((a, b) => a[0] - b[0]);
     },
     async receipt({ receiptId }: { receiptId: string }) {
       return prisma.receipt.findUniqueOrThrow({
-        where: { id: rawId(receiptId, "Receipt") },
+        where: { id: decodeGlobalID(receiptId).id },
         select: { status: true, lastSeq: true },
       });
     },

@@ -22,14 +22,20 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; ignored when databaseUrl is set. "memory://" for a throwaway one. */
   dataDir: string;
-  /** Called with every SQL statement Prisma sends (tests count them to catch N+1). */
+  /** Called with every SQL statement Prisma sends (tests look for particular statements). */
   onQuery?: (sql: string) => void;
+  /**
+   * Called with every Prisma call before it runs: its model (undefined for raw SQL such as
+   * `$queryRaw`) and operation. Tests snapshot the calls of a request, so an N+1 or an
+   * extra read shows up as a readable diff.
+   */
+  onOperation?: (model: string | undefined, operation: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
-    const prisma = createClient(adapterFactory, options.onQuery);
+    const prisma = createClient(adapterFactory, options);
     return {
       prisma,
       kind: "postgres",
@@ -42,7 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pg = await PGlite.create(inMemory ? undefined : options.dataDir);
   const adapterFactory = new PrismaPGlite(pg);
-  const prisma = createClient(adapterFactory, options.onQuery);
+  const prisma = createClient(adapterFactory, options);
   return {
     prisma,
     kind: "pglite",
@@ -55,8 +61,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, onQuery?: (sql: string) => void) {
-  if (!onQuery) return new PrismaClient({ adapter });
+function createClient(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  { onQuery, onOperation }: Pick<DatabaseOptions, "onQuery" | "onOperation">,
+): PrismaClient {
+  const prisma = onQuery ? loggingClient(adapter, onQuery) : new PrismaClient({ adapter });
+  if (!onOperation) return prisma;
+  // The extension only observes: it changes no result type, so the extended client
+  // is still a PrismaClient to its callers. Only tests pass onOperation.
+  return prisma.$extends({
+    query: {
+      $allOperations({ model, operation, args, query }) {
+        onOperation(model, operation);
+        return query(args);
+      },
+    },
+  }) as unknown as PrismaClient;
+}
+
+function loggingClient(adapter: SqlMigrationAwareDriverAdapterFactory, onQuery: (sql: string) => void) {
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   prisma.$on("query", (event) => onQuery(event.query));
   return prisma;

@@ -1,6 +1,7 @@
 // Every id the database generates is a UUID, and a uuid column refuses
-// anything else (the whole query fails). Services filter ids with this before
-// they query, so an id that cannot exist is simply not found.
+// anything else (the whole query fails). The schema refuses, as it decodes
+// them, ids whose inner id is not one (schema/ids.ts) and cursors holding
+// another (schema/input-hygiene.ts); services trust the ids that reach them.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -13,7 +13,7 @@
 //   late). A cursor that is no Prisma cursor at all Pothos refuses itself.
 // Global IDs are checked where they are decoded (schema/ids.ts), DateTimes by
 // their scalar. What Pothos itself refuses (a malformed cursor, an ID of
-// another type) keeps its message and gets the code too (`maskError`).
+// another type) gets the code too (`maskError`).
 import { decodeBase64, decodeCursorChunk, PothosValidationError } from "@pothos/core";
 import {
   type FieldNode,
@@ -30,9 +30,10 @@ import {
   Kind,
 } from "graphql";
 import { type Plugin, maskError as yogaMaskError } from "graphql-yoga";
+import { isUuid } from "../lib/ids.ts";
 import { getDatamodel } from "../prisma/generated/pothos-types.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../services/errors.ts";
-import { isUuid } from "./ids.ts";
+import { wrongTypeMessage } from "./ids.ts";
 import { intRange, listBound, textBound } from "./input-bounds.ts";
 import {
   fieldArguments,
@@ -372,8 +373,9 @@ export function serviceUnavailable(replaced?: GraphQLError): GraphQLError {
  * - the database being unreachable (wherever it was found: reading the
  *   caller's session, a resolver, a subscription's stream) is
  *   SERVICE_UNAVAILABLE (`serviceUnavailable`);
- * - what Pothos refuses as invalid input (a malformed cursor or global ID, an
- *   ID of the wrong type) keeps its message and gets BAD_USER_INPUT, like ours;
+ * - what Pothos refuses as invalid input (a malformed cursor, an ID of the
+ *   wrong type) gets BAD_USER_INPUT, like ours, and keeps its message, but an
+ *   ID of the wrong type gets the wording of ours (schema/ids.ts);
  * - errors of the request itself (no path: the document, the armor limits,
  *   variables that do not coerce) get GRAPHQL_VALIDATION_FAILED, or
  *   BAD_USER_INPUT for a variable, whichever transport carried them (yoga
@@ -385,7 +387,11 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     return serviceUnavailable(error instanceof GraphQLError ? error : undefined);
   if (error instanceof GraphQLError && !error.extensions.code) {
     const cause = error instanceof PothosValidationError ? error : error.originalError;
-    if (cause instanceof PothosValidationError) return coded(error, BAD_USER_INPUT);
+    if (cause instanceof PothosValidationError) {
+      // The error itself, reworded: yoga logs an error its mask replaced as an unexpected one.
+      error.message = wrongTypeMessage(cause) ?? error.message;
+      return coded(error, BAD_USER_INPUT);
+    }
     if (!error.path && (!error.originalError || error.originalError instanceof GraphQLError)) {
       const ofVariable = error.nodes?.some((node) => node.kind === Kind.VARIABLE_DEFINITION);
       return coded(error, ofVariable ? BAD_USER_INPUT : "GRAPHQL_VALIDATION_FAILED");

@@ -13,7 +13,6 @@ import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { PAGE_LIMIT } from "./connection-args.ts";
 import { GroupRef } from "./group.ts";
-import { rawId } from "./ids.ts";
 import { nodeAccess } from "./node-access.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
@@ -252,13 +251,9 @@ builder.subscriptionField("lineStatusChanged", (t) =>
     type: LineRef,
     authScopes: { scope: "READ_LINES" },
     description: "Lines (status, flags, version) as they change; optionally only a group's or some lines.",
-    args: { groupId: t.arg.id(), lineIds: t.arg.idList() },
+    args: { groupId: t.arg.globalID({ for: GroupRef }), lineIds: t.arg.globalIDList({ for: LineRef }) },
     subscribe: (_root, args, ctx) =>
-      lineChanges(
-        ctx,
-        args.groupId ? rawId(args.groupId, "Group") : null,
-        args.lineIds ? args.lineIds.map((id) => rawId(id, "Line")) : null,
-      ),
+      lineChanges(ctx, args.groupId?.id ?? null, args.lineIds ? args.lineIds.map((line) => line.id) : null),
     resolve: (line) => line,
   }),
 );

@@ -12,10 +12,9 @@ import {
 import { actorOf, builder } from "./builder.ts";
 import { PAGE_LIMIT } from "./connection-args.ts";
 import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
-import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { toUserErrors } from "./permission-change.ts";
-import { payloadReceipt, ReceiptRef } from "./receipt.ts";
+import { payloadReceipt, ReceiptItemRef, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const SkippedRef = builder.objectRef<Skipped>("SkippedLine").implement({
@@ -65,15 +64,18 @@ function toPayload(result: MailRequestResult): MailPayload {
 
 const SendMailInput = builder.inputType("SendMailInput", {
   fields: (t) => ({
-    lineIds: t.idList({ required: true }),
+    lineIds: t.globalIDList({ for: LineRef, required: true }),
     idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 
 const ResendMailInput = builder.inputType("ResendMailInput", {
   fields: (t) => ({
-    receiptId: t.id({ required: true }),
-    itemIds: t.idList({ description: "Items to resend; all of the receipt's items when omitted." }),
+    receiptId: t.globalID({ for: ReceiptRef, required: true }),
+    itemIds: t.globalIDList({
+      for: ReceiptItemRef,
+      description: "Items to resend; all of the receipt's items when omitted.",
+    }),
   }),
 });
 
@@ -93,7 +95,7 @@ function sendField(name: string, kind: MailReceiptKind, description: string) {
             actorOf(ctx),
             kind,
             {
-              lineIds: input.lineIds.map((id) => rawId(id, "Line")),
+              lineIds: input.lineIds.map((line) => line.id),
               idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
             },
             { ip: ctx.ip },
@@ -119,8 +121,8 @@ function resendField(name: string, kind: MailReceiptKind, description: string) {
             actorOf(ctx),
             kind,
             {
-              receiptId: rawId(input.receiptId, "Receipt"),
-              itemIds: input.itemIds?.map((id) => rawId(id, "ReceiptItem")),
+              receiptId: input.receiptId.id,
+              itemIds: input.itemIds?.map((item) => item.id),
             },
             { ip: ctx.ip },
           ),
@@ -179,7 +181,7 @@ builder.mutationField("inquirePasswords", (t) =>
     args: {
       input: t.arg({
         type: builder.inputType("InquirePasswordsInput", {
-          fields: (f) => ({ lineIds: f.idList({ required: true }) }),
+          fields: (f) => ({ lineIds: f.globalIDList({ for: LineRef, required: true }) }),
         }),
         required: true,
       }),
@@ -190,7 +192,7 @@ builder.mutationField("inquirePasswords", (t) =>
         ctx.services.clock,
         ctx.services.carrier,
         actorOf(ctx),
-        { lineIds: input.lineIds.map((id) => rawId(id, "Line")) },
+        { lineIds: input.lineIds.map((line) => line.id) },
         { ip: ctx.ip },
       );
       return result.ok

@@ -17,15 +17,15 @@ import {
 } from "../services/preview-token.ts";
 import type { ChangeError } from "../services/receipts.ts";
 import { actorOf, builder } from "./builder.ts";
+import { GroupRef } from "./group.ts";
 import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
-import { rawId } from "./ids.ts";
 import { LineRef } from "./line.ts";
 import { payloadReceipt, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const LineTargetInput = builder.inputType("LineTargetInput", {
   fields: (t) => ({
-    lineId: t.id({ required: true }),
+    lineId: t.globalID({ for: LineRef, required: true }),
     backup: t.boolean({ required: true, description: "バックアップ機能 (save and restore together, R2)" }),
     phonebookMigration: t.boolean({ required: true, description: "電話帳移行機能" }),
     version: t.int({
@@ -37,7 +37,7 @@ const LineTargetInput = builder.inputType("LineTargetInput", {
 
 const GroupTargetInput = builder.inputType("GroupTargetInput", {
   fields: (t) => ({
-    groupId: t.id({ required: true }),
+    groupId: t.globalID({ for: GroupRef, required: true }),
     backup: t.boolean({ required: true }),
     phonebookMigration: t.boolean({ required: true }),
   }),
@@ -59,8 +59,8 @@ function toServiceInput(
   input: typeof PermissionChangeInput.$inferInput,
 ): { ok: true; input: ServiceInput } | { ok: false; userErrors: UserError[] } {
   const serviceInput: ServiceInput = {
-    lines: input.lines?.map((l) => ({ ...l, lineId: rawId(l.lineId, "Line") })),
-    groups: input.groups?.map((g) => ({ ...g, groupId: rawId(g.groupId, "Group") })),
+    lines: input.lines?.map((l) => ({ ...l, lineId: l.lineId.id })),
+    groups: input.groups?.map((g) => ({ ...g, groupId: g.groupId.id })),
     idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
   };
   if (input.previewToken == null) return { ok: true, input: serviceInput };

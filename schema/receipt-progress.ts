@@ -8,8 +8,7 @@ import { authErrorMessages } from "../domain/messages.ts";
 import { sharedEvent } from "../lib/shared-event.ts";
 import { type ProgressEvent, ReceiptNotFound, watchReceiptProgress } from "../services/progress-stream.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
-import { rawId } from "./ids.ts";
-import { ReceiptItemStatusEnum, ReceiptStatusEnum } from "./receipt.ts";
+import { ReceiptItemStatusEnum, ReceiptRef, ReceiptStatusEnum } from "./receipt.ts";
 
 const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgressEvent").implement({
   description:
@@ -110,12 +109,12 @@ builder.subscriptionField("receiptProgress", (t) =>
     type: ReceiptProgressEventRef,
     authScopes: { scope: "READ_RECEIPTS" },
     args: {
-      receiptId: t.arg.id({ required: true }),
+      receiptId: t.arg.globalID({ for: ReceiptRef, required: true }),
       afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
     },
     subscribe: (_root, args, ctx) => {
       const actor = actorOf(ctx);
-      return receiptProgress(ctx, actor, rawId(args.receiptId, "Receipt"), args.afterSeq);
+      return receiptProgress(ctx, actor, args.receiptId.id, args.afterSeq);
     },
     resolve: (event) => event,
   }),

@@ -7,7 +7,6 @@ import { authErrorMessages, mailErrorMessages } from "../domain/messages.ts";
 import { appDownloadMailPlan, type MailPlan, passwordNoticePlan } from "../domain/rules/mail.ts";
 import { selectionErrors } from "../domain/rules/selection.ts";
 import type { Db } from "../lib/db.ts";
-import { isUuid } from "../lib/ids.ts";
 import type { Line } from "../prisma/generated/client/client.ts";
 import type { ReceiptKind } from "../prisma/generated/client/enums.ts";
 import { audit, auditActorOf } from "./audit.ts";
@@ -40,7 +39,7 @@ type LineWithGroup = Line & { group: { name: string } | null };
 async function selectLines(db: Db, actor: Actor, lineIds: string[]) {
   const unique = [...new Set(lineIds)];
   const lines = await db.line.findMany({
-    where: { AND: [{ id: { in: unique.filter(isUuid) } }, lineScope(actor)] },
+    where: { AND: [{ id: { in: unique } }, lineScope(actor)] },
     include: { group: { select: { name: true } } },
     orderBy: { phoneNumber: "asc" },
   });
@@ -150,12 +149,10 @@ export async function resendMail(
   meta: { ip?: string | null } = {},
 ): Promise<MailRequestResult> {
   const visible = actor.kind === "admin" && actor.role === "GROUP" ? { adminId: actor.adminId } : {};
-  const original = isUuid(input.receiptId)
-    ? await db.receipt.findFirst({
-        where: { id: input.receiptId, accountId: actor.accountId, kind, ...visible },
-        include: { items: { include: { line: { include: { group: { select: { name: true } } } } } } },
-      })
-    : null;
+  const original = await db.receipt.findFirst({
+    where: { id: input.receiptId, accountId: actor.accountId, kind, ...visible },
+    include: { items: { include: { line: { include: { group: { select: { name: true } } } } } } },
+  });
   if (!original) {
     return {
       ok: false,

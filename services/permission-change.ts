@@ -7,7 +7,6 @@ import { authErrorMessages, screenTexts } from "../domain/messages.ts";
 import { acceptanceWindow } from "../domain/rules/acceptance.ts";
 import { selectionErrors, userError } from "../domain/rules/selection.ts";
 import type { Db } from "../lib/db.ts";
-import { isUuid } from "../lib/ids.ts";
 import type { Line, Prisma } from "../prisma/generated/client/client.ts";
 import type { EventsPort } from "./events.ts";
 import { keyedRequest, sortedById } from "./idempotency.ts";
@@ -63,7 +62,7 @@ export async function expandSelection(
 
   const groupInputs = input.groups ?? [];
   if (groupInputs.length > 0) {
-    const ids = groupInputs.map((g) => g.groupId).filter(isUuid);
+    const ids = groupInputs.map((g) => g.groupId);
     const groups = await db.group.findMany({
       where: { AND: [{ id: { in: ids } }, groupScope(actor)] },
       include: {
@@ -106,7 +105,7 @@ export async function expandSelection(
 
   const lineInputs = input.lines ?? [];
   if (lineInputs.length > 0) {
-    const ids = lineInputs.map((l) => l.lineId).filter(isUuid);
+    const ids = lineInputs.map((l) => l.lineId);
     const lines = await db.line.findMany({
       where: { AND: [{ id: { in: ids } }, lineScope(actor)] },
       include: { group: { select: { name: true } } },

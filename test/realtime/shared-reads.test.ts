@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startTestApp } from "../support/app.ts";
 import { activeLineIds, loginAs, submitPermissionChange } from "../support/graphql.ts";
+import { recordOperations, tally } from "../support/operations.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
 
 const PROGRESS = /* GraphQL */ `
@@ -18,13 +19,13 @@ const PROGRESS = /* GraphQL */ `
 
 let server: RunningApp;
 let token: string;
-let statements = 0;
+const operations = recordOperations();
 const receipts: string[] = [];
 
 beforeAll(async () => {
   server = await startTestApp(
     { FAKE_NOW: "2026-11-24T10:00:00+09:00", CARRIER_LATENCY_MS: "0", CARRIER_FAILURE_RATE: "0" },
-    { onQuery: () => statements++ },
+    { onOperation: operations.onOperation },
   );
   token = await loginAs(server.graphqlUrl, "Manager@admin");
   const ids = await activeLineIds(server.graphqlUrl, token, 100);
@@ -41,11 +42,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+/** The database calls of `watchers` clients replaying one receipt's progress from the start. */
 async function watch(receiptId: string, watchers: number) {
-  statements = 0;
   const clients = Array.from({ length: watchers }, () => wsClient(server.wsUrl, token));
-  const results = await Promise.all(clients.map((c) => collect<any>(c, PROGRESS, { id: receiptId })));
-  await Promise.all(clients.map((c) => c.dispose()));
+  const { result: results, calls } = await operations.during(async () => {
+    const results = await Promise.all(clients.map((c) => collect<any>(c, PROGRESS, { id: receiptId })));
+    await Promise.all(clients.map((c) => c.dispose()));
+    return results;
+  });
   for (const r of results) {
     expect(r.error).toBeUndefined();
     expect(r.completed).toBe(true);
@@ -53,17 +57,38 @@ async function watch(receiptId: string, watchers: number) {
     expect(r.events).toHaveLength(103);
     expect(r.events.at(-1).receiptProgress.receipt.progress).toEqual({ total: 50, succeeded: 50 });
   }
-  return statements;
+  return calls;
 }
 
 describe("shared reads for subscribers", () => {
-  it("ten watchers replaying a 50-line receipt cost about one watcher's statements, not ten", async () => {
+  it("ten watchers replaying a 50-line receipt cost about one watcher's reads, not ten", async () => {
     const one = await watch(receipts[0] as string, 1);
     const ten = await watch(receipts[1] as string, 10);
-    // One watcher of 103 events: the access check, the snapshot, the log,
-    // then the receipt, its progress and its items once (was ~210, two per event).
-    expect(one).toBeLessThan(15);
-    // Each extra watcher adds only its own access check, snapshot and log read.
-    expect(ten).toBeLessThan(one + 9 * 4);
+    // One watcher of 103 events: the access check, the snapshot, the log, and
+    // the receipt, its progress and its items read once for all the events
+    // (was ~210 statements, two per event).
+    expect(one).toMatchInlineSnapshot(`
+      [
+        "Receipt.findFirst",
+        "Receipt.findUniqueOrThrow",
+        "Receipt.findUniqueOrThrow",
+        "ReceiptItem.groupBy",
+        "ReceiptEvent.findMany",
+        "Receipt.findUniqueOrThrow",
+        "ReceiptItem.findMany",
+      ]
+    `);
+    // Each extra watcher adds only its own access check, snapshot and log read;
+    // the receipt, its progress and its items are still read once. The
+    // watchers run concurrently, so their calls interleave: count them.
+    expect(tally(ten)).toMatchInlineSnapshot(`
+      {
+        "Receipt.findFirst": 10,
+        "Receipt.findUniqueOrThrow": 12,
+        "ReceiptEvent.findMany": 10,
+        "ReceiptItem.findMany": 1,
+        "ReceiptItem.groupBy": 1,
+      }
+    `);
   });
 });

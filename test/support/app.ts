@@ -2,6 +2,7 @@
 // Its log lines are kept (warn and above unless LOG_LEVEL says otherwise), so
 // a test can wait for what the server reports instead of for a duration.
 import { Writable } from "node:stream";
+import type { DatabaseOptions } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { type App, buildApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -28,7 +29,7 @@ export interface RunningApp {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { onQuery?: (sql: string) => void; startWorker?: boolean } = {},
+  options: { startWorker?: boolean } & Pick<DatabaseOptions, "onQuery" | "onOperation"> = {},
 ): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "warn", ...env });
   const logs: LogLine[] = [];
@@ -41,7 +42,11 @@ export async function startTestApp(
       },
     }),
   );
-  const database = await createTestDatabase({ migrate: false, onQuery: options.onQuery });
+  const database = await createTestDatabase({
+    migrate: false,
+    onQuery: options.onQuery,
+    onOperation: options.onOperation,
+  });
   const app = await buildApp({ config, logger, database, startWorker: options.startWorker });
   const { url } = await app.start(0, "127.0.0.1");
   return {

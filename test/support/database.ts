@@ -3,7 +3,7 @@
 // runs the database tests once more that way, so both adapters are proven).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { type Database, openDatabase } from "../../lib/db.ts";
+import { type Database, type DatabaseOptions, openDatabase } from "../../lib/db.ts";
 import { applyMigrations } from "../../prisma/migrate.ts";
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -23,9 +23,10 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 }
 
 export async function createTestDatabase(
-  options: { migrate?: boolean; onQuery?: (sql: string) => void } = {},
+  options: { migrate?: boolean } & Pick<DatabaseOptions, "onQuery" | "onOperation"> = {},
 ): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  const hooks = { onQuery: options.onQuery, onOperation: options.onOperation };
   let database: Database;
   let drop = async () => {};
   if (serverUrl) {
@@ -33,10 +34,10 @@ export async function createTestDatabase(
     await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: url.toString(), dataDir: "", onQuery: options.onQuery });
+    database = await openDatabase({ ...hooks, databaseUrl: url.toString(), dataDir: "" });
     drop = () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } else {
-    database = await openDatabase({ dataDir: "memory://", onQuery: options.onQuery });
+    database = await openDatabase({ ...hooks, dataDir: "memory://" });
   }
   if (options.migrate ?? true) await applyMigrations(database.adapterFactory);
   return {
