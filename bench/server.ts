@@ -58,6 +58,11 @@ const config = loadConfig({
   CARRIER_FAILURE_RATE: "0",
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
   WORKER: mode === "count" ? "off" : "on",
+  // The fan-out and memory scenarios open thousands of sockets and operations
+  // with one session on purpose: they measure delivery, not the per-client caps.
+  WS_MAX_SOCKETS_PER_CREDENTIAL: "100000",
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: "100000",
+  RATE_LIMIT_POINTS: "0",
 });
 
 let counting = false;
