@@ -14,7 +14,8 @@
 // a 2-core machine the attacker's own traffic shares the CPU with the
 // server, so a pure ratio to an idle baseline would be too tight; before
 // issue 14, one megabyte search kept /health waiting 48–57 s.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,10 +99,12 @@ async function login(from: string, loginId: string, password = "demo-pass"): Pro
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** The server's resident memory (Linux). */
+/** The server's resident memory: /proc on Linux, `ps` elsewhere (macOS). */
 function residentMb(): number {
-  const status = readFileSync(`/proc/${server.child.pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const pid = server.child.pid;
+  const kb = existsSync(`/proc/${pid}/status`)
+    ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0)
+    : Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim());
   return Math.round(kb / 1024);
 }
 
