@@ -17,7 +17,7 @@ import {
   TypeInfo,
   ValidationContext,
 } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Actor } from "../domain/auth/actor.ts";
 import { type BudgetState, budgetKey, type RateLimits } from "../services/rate-limits.ts";
 
@@ -151,28 +151,12 @@ export function createRateLimit({ limits, cost: costOptions, now }: RateLimitOpt
     stream: AsyncIterable<ExecutionResult>,
     state: Charge,
   ): AsyncGenerator<ExecutionResult, void, unknown> {
-    const source = stream[Symbol.asyncIterator]();
     let first = true;
-    const wrapped: AsyncGenerator<ExecutionResult, void, unknown> = {
-      async next() {
-        const step = await source.next();
-        if (step.done || !first) return step;
-        first = false;
-        return { done: false, value: withStatus(step.value, state) };
-      },
-      async return() {
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      async throw(error) {
-        await source.return?.();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return wrapped;
-      },
-    };
-    return wrapped;
+    return mapAsyncIterator(stream[Symbol.asyncIterator](), (result: ExecutionResult) => {
+      if (!first) return result;
+      first = false;
+      return withStatus(result, state);
+    }) as AsyncGenerator<ExecutionResult, void, unknown>;
   }
 
   /** Runs in onExecute / onSubscribe: charges, or stops the operation. */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { waitUntil } from "./wait.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -43,7 +44,11 @@ function listening(port: number): Promise<boolean> {
  * linger as a zombie (its pid answers) until init reaps it.
  */
 async function gone(port: number) {
-  while (await listening(port)) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(
+    () => listening(port),
+    (open) => !open,
+    { what: `nothing listening on ${port}`, intervalMs: 20 },
+  );
 }
 
 export interface LocalRedis {

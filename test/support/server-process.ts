@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { WebSocket } from "ws";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const running = new Set<ChildProcess>();
@@ -30,15 +31,18 @@ export interface SpawnOptions {
   entry?: string;
   /** Variables of the test's own environment not to pass on. */
   drop?: (name: string) => boolean;
+  /** Open the V8 inspector on a loopback port (for `collectGarbage`). */
+  inspect?: boolean;
 }
 
 /** Spawns server/index.ts (or another entry) and reads its JSON log lines. */
 export function spawnServer(
   env: Record<string, string>,
-  { entry = "server/index.ts", drop = () => false }: SpawnOptions = {},
+  { entry = "server/index.ts", drop = () => false, inspect = false }: SpawnOptions = {},
 ): SpawnedServer {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !drop(name)));
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const flags = inspect ? ["--inspect=127.0.0.1:0"] : [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", entry], {
     cwd: root,
     env: { ...inherited, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -113,8 +117,11 @@ export interface ServerProcess extends SpawnedServer {
 }
 
 /** Starts server/index.ts on a free loopback port and waits for its "listening" log line. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const spawned = spawnServer(env);
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: Pick<SpawnOptions, "inspect"> = {},
+): Promise<ServerProcess> {
+  const spawned = spawnServer(env, options);
   const { port } = await spawned.waitForLog((entry) => entry.msg.startsWith("listening on") && !!entry.port);
   return {
     ...spawned,
@@ -130,6 +137,34 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await spawned.exited;
     },
   };
+}
+
+/**
+ * A full garbage collection in a server started with `inspect`, through the
+ * inspector protocol (HeapProfiler.collectGarbage), so that a reading of its
+ * resident memory afterwards counts what it keeps, not garbage V8 has not
+ * collected yet.
+ */
+export async function collectGarbage(server: SpawnedServer): Promise<void> {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(server.stderr())?.[1];
+  if (!url) throw new Error("the server was not started with inspect: true");
+  const socket = new WebSocket(url);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no answer from the inspector within 30 s")), 30_000);
+      socket.once("error", reject);
+      socket.once("open", () =>
+        socket.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })),
+      );
+      socket.on("message", (data) => {
+        if (JSON.parse(String(data)).id !== 1) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  } finally {
+    socket.close();
+  }
 }
 
 /** For afterAll: no server process outlives its test file. */
