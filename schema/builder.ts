@@ -4,6 +4,7 @@ import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import ValidationPlugin from "@pothos/plugin-validation";
 import { GraphQLError } from "graphql";
 import { type Actor, canManageApiTokens, hasScope } from "../domain/auth/actor.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -22,6 +23,7 @@ import type { Realtime } from "../services/realtime.ts";
 import type { SharedReads } from "../services/shared-reads.ts";
 import { decodeNodeId } from "./ids.ts";
 import { resolveVisibleNode } from "./node-access.ts";
+import { validationFailure } from "./validation.ts";
 
 /** What resolvers use, built once per process by the composition root (server/compose.ts). */
 export interface Services {
@@ -73,8 +75,10 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   // Relay before scope-auth so authScopes see decoded global IDs; errors from
-  // scope-auth are thrown before any resolver (or Prisma query) runs.
-  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin],
+  // scope-auth are thrown before any resolver (or Prisma query) runs, then
+  // input shapes are validated (zod schemas on arguments and input fields).
+  plugins: [RelayPlugin, ScopeAuthPlugin, ValidationPlugin, PrismaPlugin],
+  validation: { validationError: validationFailure },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (ctx) => ({

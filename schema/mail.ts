@@ -11,7 +11,7 @@ import {
 } from "../services/mail-requests.ts";
 import { actorOf, builder } from "./builder.ts";
 import { PAGE_LIMIT } from "./connection-args.ts";
-import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKey } from "./idempotency.ts";
 import { LineRef } from "./line.ts";
 import { toUserErrors } from "./permission-change.ts";
 import { payloadReceipt, ReceiptItemRef, ReceiptRef } from "./receipt.ts";
@@ -35,11 +35,7 @@ interface MailPayload {
 
 const MailPayloadRef = builder.objectRef<MailPayload>("MailRequestPayload").implement({
   fields: (t) => ({
-    receipt: t.field({
-      type: ReceiptRef,
-      nullable: true,
-      resolve: payloadReceipt,
-    }),
+    receipt: t.prismaField({ type: "Receipt", nullable: true, resolve: payloadReceipt }),
     replayed: t.boolean({
       description:
         "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
@@ -65,7 +61,7 @@ function toPayload(result: MailRequestResult): MailPayload {
 const SendMailInput = builder.inputType("SendMailInput", {
   fields: (t) => ({
     lineIds: t.globalIDList({ for: LineRef, required: true }),
-    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION, validate: idempotencyKey }),
   }),
 });
 
@@ -96,7 +92,7 @@ function sendField(name: string, kind: MailReceiptKind, description: string) {
             kind,
             {
               lineIds: input.lineIds.map((line) => line.id),
-              idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+              idempotencyKey: input.idempotencyKey ?? null,
             },
             { ip: ctx.ip },
           ),

@@ -18,9 +18,9 @@ import {
 import type { ChangeError } from "../services/receipts.ts";
 import { actorOf, builder } from "./builder.ts";
 import { GroupRef } from "./group.ts";
-import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKeyArg } from "./idempotency.ts";
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKey } from "./idempotency.ts";
 import { LineRef } from "./line.ts";
-import { payloadReceipt, ReceiptRef } from "./receipt.ts";
+import { payloadReceipt } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const LineTargetInput = builder.inputType("LineTargetInput", {
@@ -47,7 +47,7 @@ const PermissionChangeInput = builder.inputType("PermissionChangeInput", {
   fields: (t) => ({
     lines: t.field({ type: [LineTargetInput], description: "Lines with their own target pair (R6)." }),
     groups: t.field({ type: [GroupTargetInput], description: "Groups: one pair for all members (R6)." }),
-    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION, validate: idempotencyKey }),
     previewToken: t.string({
       description: `The previewToken of the 確認 this input was confirmed with (R18; at most ${MAX_PREVIEW_TOKEN_LENGTH} characters). Every expanded line must still have the version, and every group the members, that the preview saw, or the request is refused with CONFLICT; unlike lines' own versions it also covers group members. It must describe this input (the same lines and groups with the same pairs), or PREVIEW_TOKEN_MISMATCH; INVALID_PREVIEW_TOKEN when it does not decode.`,
     }),
@@ -61,7 +61,7 @@ function toServiceInput(
   const serviceInput: ServiceInput = {
     lines: input.lines?.map((l) => ({ ...l, lineId: l.lineId.id })),
     groups: input.groups?.map((g) => ({ ...g, groupId: g.groupId.id })),
-    idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+    idempotencyKey: input.idempotencyKey ?? null,
   };
   if (input.previewToken == null) return { ok: true, input: serviceInput };
   const check = checkPreviewToken(input.previewToken, serviceInput);
@@ -178,11 +178,7 @@ interface SubmitPayload {
 
 const SubmitPayloadRef = builder.objectRef<SubmitPayload>("SubmitPermissionChangePayload").implement({
   fields: (t) => ({
-    receipt: t.field({
-      type: ReceiptRef,
-      nullable: true,
-      resolve: payloadReceipt,
-    }),
+    receipt: t.prismaField({ type: "Receipt", nullable: true, resolve: payloadReceipt }),
     replayed: t.boolean({
       description:
         "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",

@@ -221,7 +221,18 @@ builder.queryField("receipt", (t) =>
   }),
 );
 
-/** For mutation payloads that carry the id of the receipt they created. */
-export function payloadReceipt(payload: { receiptId: string | null }, _args: unknown, ctx: Context) {
-  return payload.receiptId ? ctx.services.db.receipt.findUnique({ where: { id: payload.receiptId } }) : null;
+/**
+ * For mutation payloads that carry the id of the receipt they created: one
+ * read with the selection spread, so the receipt's nested fields (items,
+ * counts) cost no extra query.
+ */
+export function payloadReceipt(
+  query: { include?: Prisma.ReceiptInclude; select?: Prisma.ReceiptSelect },
+  payload: { receiptId: string | null },
+  _args: unknown,
+  ctx: Context,
+) {
+  return payload.receiptId
+    ? ctx.services.db.receipt.findUnique({ ...query, where: { id: payload.receiptId } })
+    : null;
 }

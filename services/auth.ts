@@ -13,6 +13,7 @@ import {
 import type { Clock } from "../domain/clock.ts";
 import type { Db } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { ApiToken } from "../prisma/generated/client/client.ts";
 import type { ApiScope } from "../prisma/generated/client/enums.ts";
 import { audit } from "./audit.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
@@ -47,7 +48,11 @@ export async function login(
   input: { loginId: string; password: string; ip?: string | null },
   deps: { throttle: LoginThrottle; logger: Logger },
 ): Promise<LoginResult> {
-  const attempt = await deps.throttle.admit(input.loginId, input.ip ?? null);
+  // A blank login id or password gets the answer a wrong one gets, not a
+  // validation error that would tell a prober about the form.
+  const loginId = input.loginId.trim();
+  if (!loginId || !input.password) return { ok: false, code: "INVALID_CREDENTIALS" };
+  const attempt = await deps.throttle.admit(loginId, input.ip ?? null);
   if (!attempt.admitted) {
     return { ok: false, code: "LOGIN_LOCKED", retryAfterSeconds: attempt.retryAfterSeconds };
   }
@@ -63,7 +68,7 @@ export async function login(
     }
   };
   const now = clock.now();
-  const found = await orAbandon(() => db.administrator.findUnique({ where: { loginId: input.loginId } }));
+  const found = await orAbandon(() => db.administrator.findUnique({ where: { loginId } }));
   const admin = found && !found.disabledAt ? found : null;
   const verified = await verifyPassword(admin?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!admin || !verified) {
@@ -278,18 +283,34 @@ async function lookUpActor(db: Db, now: Date, secret: string, tokenHash: string)
   return null;
 }
 
+/** A token's name, in characters after trimming. */
+export const API_TOKEN_NAME_MAX_LENGTH = 100;
+
+/**
+ * A new API token for the administrator's account; its secret is returned
+ * this once. A blank or overlong name, no scopes or an expiry already past
+ * is refused with the field at fault.
+ */
 export async function createApiToken(
   db: Db,
   clock: Clock,
   actor: Extract<Actor, { kind: "admin" }>,
   input: { name: string; scopes: ApiScope[]; expiresAt?: Date | null },
-) {
+): Promise<
+  { ok: true; apiToken: ApiToken; secret: string } | { ok: false; field: "name" | "scopes" | "expiresAt" }
+> {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > API_TOKEN_NAME_MAX_LENGTH) return { ok: false, field: "name" };
+  if (input.scopes.length < 1) return { ok: false, field: "scopes" };
+  if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
+    return { ok: false, field: "expiresAt" };
+  }
   const secret = newSecret(API_TOKEN_PREFIX);
   const apiToken = await db.apiToken.create({
     data: {
       accountId: actor.accountId,
       createdById: actor.adminId,
-      name: input.name,
+      name,
       prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
       tokenHash: hashSecret(secret),
       scopes: [...new Set(input.scopes)],
@@ -306,7 +327,7 @@ export async function createApiToken(
       detail: { tokenId: apiToken.id, name: apiToken.name, scopes: apiToken.scopes },
     },
   );
-  return { apiToken, secret };
+  return { ok: true, apiToken, secret };
 }
 
 /** Revokes a token of the actor's account; returns null for unknown or foreign ids. */

@@ -281,3 +281,35 @@ describe("refreshLines (手動更新, R8)", () => {
     expect((await lines({ first: 1 })).totalCount).toBe(1003);
   });
 });
+
+describe("a mutation's payload", () => {
+  it("reads its receipt with the receipt's selected fields in one call (the selection is spread)", async () => {
+    const page = await lines({ first: 3 });
+    const targets = page.edges.map(({ node }) => ({
+      lineId: node.id,
+      backup: !node.backup,
+      phonebookMigration: node.phonebookMigration,
+    }));
+    const submit = () =>
+      graphql<any>(
+        server.graphqlUrl,
+        `mutation ($input: PermissionChangeInput!) {
+          submitPermissionChange(input: $input) {
+            userErrors { code }
+            receipt { number status items(first: 3) { edges { node { status } } } }
+          }
+        }`,
+        { input: { lines: targets } },
+        token,
+      );
+    const { result, calls } = await operations.during(submit);
+    expect(result.data.submitPermissionChange.userErrors).toEqual([]);
+    expect(result.data.submitPermissionChange.receipt.items.edges).toHaveLength(3);
+    // After the write, one read: the receipt with its first items.
+    expect(calls.slice(calls.lastIndexOf("AuditEvent.create") + 1)).toMatchInlineSnapshot(`
+      [
+        "Receipt.findUnique",
+      ]
+    `);
+  });
+});
