@@ -1,8 +1,11 @@
 // R9 app-download mail, R10 password notice and inquiry, R11 resend — with the
 // outbox (no SMTP_URL) and with a real SMTP server on loopback.
+// Scenario: mailScenario (one line of each device kind).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appUrls } from "../../domain/rules/mail.ts";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { mailScenario } from "../scenarios/mail.scenarios.ts";
+import type { Seeded } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { startSmtp, type TestSmtp } from "../support/smtp.ts";
 import { waitForFinalReceiptOverApi } from "../support/wait.ts";
@@ -22,53 +25,23 @@ const RESEND = (name: string) => /* GraphQL */ `
     ${name}(input: $input) { receipt { id number resendOf { number } } userErrors { code message } }
   }`;
 
-interface DemoLine {
-  id: string;
-  phoneNumber: string;
-  deviceKind: string;
-  appPreinstalled: boolean;
-  contractStatus: string;
-  lastAppDownloadMailAt: string | null;
-}
-
-async function demoLines(url: string, token: string): Promise<DemoLine[]> {
-  const result: any = await graphql(
-    url,
-    "{ lines(first: 200) { edges { node { id phoneNumber deviceKind appPreinstalled contractStatus lastAppDownloadMailAt } } } }",
-    {},
-    token,
-  );
-  return result.data.lines.edges.map((e: any) => e.node);
-}
-
-function pick(lines: DemoLine[], kind: string, preinstalled = false) {
-  return lines.find(
-    (l) => l.deviceKind === kind && l.appPreinstalled === preinstalled && l.contractStatus === "ACTIVE",
-  )!;
-}
-
 // What a finished mail receipt is checked for (waitForFinalReceiptOverApi adds status).
 const FINAL_FIELDS = "items(first: 200) { edges { node { id phoneNumber status error { code message } } } }";
 
 describe("mail into the outbox (no SMTP_URL)", () => {
   let server: RunningApp;
   let token: string;
-  let lines: DemoLine[];
+  let lines: Seeded<keyof typeof mailScenario.account.lines>["lines"];
   beforeAll(async () => {
-    server = await startTestApp(env);
+    const started = await startScenarioApp(mailScenario, env);
+    server = started;
+    lines = started.data.lines;
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    lines = await demoLines(server.graphqlUrl, token);
   });
   afterAll(() => server.stop());
 
   it("R9: sends by device kind, skips 4G feature phones and preinstalled apps with reasons", async () => {
-    const iphone = pick(lines, "IPHONE");
-    const android = pick(lines, "SMARTPHONE");
-    const windows = pick(lines, "WINDOWS10_MOBILE");
-    const feature = pick(lines, "FEATURE_PHONE_4G");
-    const preinstalled = lines.find(
-      (l) => l.appPreinstalled && l.deviceKind === "SMARTPHONE" && l.contractStatus === "ACTIVE",
-    )!;
+    const { iphone, android, windows, featurePhone: feature, preinstalledAndroid: preinstalled } = lines;
     const result: any = await graphql(
       server.graphqlUrl,
       SEND("sendAppDownloadMail"),
@@ -109,9 +82,7 @@ describe("mail into the outbox (no SMTP_URL)", () => {
   });
 
   it("NOTHING_TO_SEND when every selected line needs no mail; R3 errors as for permission changes", async () => {
-    const feature = lines
-      .filter((l) => l.deviceKind === "FEATURE_PHONE_4G" && l.contractStatus === "ACTIVE")
-      .slice(0, 2);
+    const feature = [lines.featurePhone, lines.otherFeaturePhone];
     const nothing: any = await graphql(
       server.graphqlUrl,
       SEND("sendAppDownloadMail"),
@@ -134,7 +105,7 @@ describe("mail into the outbox (no SMTP_URL)", () => {
       code: "NO_LINES_SELECTED",
       message: "ユーザが1件も選択されていません。",
     });
-    const cancelled = lines.find((l) => l.contractStatus === "CANCELLED")!;
+    const { cancelled } = lines;
     const withCancelled: any = await graphql(
       server.graphqlUrl,
       SEND("sendPasswordNotice"),
@@ -148,8 +119,7 @@ describe("mail into the outbox (no SMTP_URL)", () => {
   });
 
   it("R10: password notices skip Windows 10 Mobile and keep no password in the outbox; 照会 is audited without it", async () => {
-    const iphone = pick(lines, "IPHONE");
-    const windows = pick(lines, "WINDOWS10_MOBILE");
+    const { iphone, windows } = lines;
     const result: any = await graphql(
       server.graphqlUrl,
       SEND("sendPasswordNotice"),
@@ -202,12 +172,13 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
   let smtp: TestSmtp;
   let server: RunningApp;
   let token: string;
-  let lines: DemoLine[];
+  let lines: Seeded<keyof typeof mailScenario.account.lines>["lines"];
   beforeAll(async () => {
     smtp = await startSmtp();
-    server = await startTestApp({ ...env, SMTP_URL: smtp.url });
+    const started = await startScenarioApp(mailScenario, { ...env, SMTP_URL: smtp.url });
+    server = started;
+    lines = started.data.lines;
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    lines = await demoLines(server.graphqlUrl, token);
   });
   afterAll(async () => {
     await server.stop();
@@ -215,7 +186,7 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
   });
 
   it("delivers the password notice with the password to the line's address", async () => {
-    const android = pick(lines, "SMARTPHONE");
+    const { android } = lines;
     const prisma = server.app.database.prisma;
     const line = await prisma.line.findFirstOrThrow({ where: { phoneNumber: android.phoneNumber } });
     const password = (
@@ -243,9 +214,7 @@ describe("mail over SMTP (a real SMTP server on loopback)", () => {
   });
 
   it("an SMTP refusal fails the item; a resend of that item succeeds once the mailbox accepts (R11)", async () => {
-    const iphones = lines
-      .filter((l) => l.deviceKind === "IPHONE" && !l.appPreinstalled && l.contractStatus === "ACTIVE")
-      .slice(1, 3);
+    const iphones = [lines.refusedIphone, lines.acceptedIphone];
     const prisma = server.app.database.prisma;
     const refused = await prisma.line.findFirstOrThrow({ where: { phoneNumber: iphones[0]!.phoneNumber } });
     smtp.reject.add(refused.mailAddress);

@@ -6,6 +6,7 @@ import type { DatabaseOptions } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { type App, buildApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
+import { type Scenario, type Seeded, writeScenario } from "../scenarios/scenario.ts";
 import { createTestDatabase } from "./database.ts";
 import { type WaitOptions, waitUntil } from "./wait.ts";
 
@@ -27,9 +28,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface TestAppOptions extends Pick<DatabaseOptions, "onQuery" | "onOperation"> {
+  startWorker?: boolean;
+  /** Write the demo data into the empty database (default true; startScenarioApp writes a scenario instead). */
+  seedDemo?: boolean;
+}
+
+/** The app on the demo data (SPEC §6), for tests about the demo itself and end-to-end stories. */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { startWorker?: boolean } & Pick<DatabaseOptions, "onQuery" | "onOperation"> = {},
+  options: TestAppOptions = {},
 ): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "warn", ...env });
   const logs: LogLine[] = [];
@@ -47,7 +55,13 @@ export async function startTestApp(
     onQuery: options.onQuery,
     onOperation: options.onOperation,
   });
-  const app = await buildApp({ config, logger, database, startWorker: options.startWorker });
+  const app = await buildApp({
+    config,
+    logger,
+    database,
+    startWorker: options.startWorker,
+    seedDemo: options.seedDemo,
+  });
   const { url } = await app.start(0, "127.0.0.1");
   return {
     app,
@@ -63,4 +77,15 @@ export async function startTestApp(
       )) as LogLine,
     stop: () => app.stop(),
   };
+}
+
+/** The app on a named scenario's data instead of the demo's; `data` names what the scenario wrote. */
+export async function startScenarioApp<L extends string>(
+  scenario: Scenario<L>,
+  env: Record<string, string> = {},
+  options: Omit<TestAppOptions, "seedDemo"> = {},
+): Promise<RunningApp & { data: Seeded<L> }> {
+  const running = await startTestApp(env, { ...options, seedDemo: false });
+  const data = await writeScenario(running.app.database.prisma, scenario, running.app.clock.now());
+  return { ...running, data };
 }
