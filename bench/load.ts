@@ -251,6 +251,68 @@ serve({
     return out;
   },
 
+  /**
+   * One CSV export (GET, this process's session): read to the end, at most
+   * `bytesPerSecond` when given (a slow client), and, with `pageBody`, while
+   * another connection sends it to `graphqlUrl` one request after another
+   * until the file is complete. The file's size, lines and timing, and the
+   * pages' durations.
+   */
+  async exportCsv({
+    url,
+    graphqlUrl,
+    pageBody,
+    bytesPerSecond,
+  }: {
+    url: string;
+    graphqlUrl: string;
+    pageBody?: string;
+    bytesPerSecond?: number;
+  }) {
+    const pageAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const durations: number[] = [];
+    let exporting = pageBody !== undefined;
+    let pageError: string | null = null;
+    const pages = (async () => {
+      while (exporting && pageBody !== undefined) {
+        const start = performance.now();
+        const result = await post(pageAgent, graphqlUrl, pageBody, true, 180_000);
+        durations.push(performance.now() - start);
+        if (result.status !== 200 || result.text.includes('"errors"'))
+          pageError ??= `HTTP ${result.status} ${result.text.slice(0, 200)}`;
+      }
+    })();
+    const started = performance.now();
+    const file = await new Promise<{ status: number; bytes: number; lines: number; firstByteMs: number }>(
+      (resolve, reject) => {
+        const request = http.get(url, { headers: { authorization }, timeout: 600_000 }, (response) => {
+          let bytes = 0;
+          let lines = 0;
+          let firstByteMs = 0;
+          response.on("data", (chunk: Buffer) => {
+            if (bytes === 0) firstByteMs = performance.now() - started;
+            bytes += chunk.length;
+            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+            if (bytesPerSecond) {
+              response.pause();
+              setTimeout(() => response.resume(), (chunk.length / bytesPerSecond) * 1000);
+            }
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, bytes, lines, firstByteMs }));
+          response.on("error", reject);
+        });
+        request.on("timeout", () => request.destroy(new Error("export timed out")));
+        request.on("error", reject);
+      },
+    );
+    const ms = performance.now() - started;
+    exporting = false;
+    await pages;
+    pageAgent.destroy();
+    if (pageError) throw new Error(`a page during the export failed: ${pageError}`);
+    return { ...file, ms, pages: summarize(durations) };
+  },
+
   /** Closed-loop load: `concurrency` connections each sending the next request as soon as one returns. */
   async throughput(options: {
     url: string;

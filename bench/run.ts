@@ -3,7 +3,7 @@
 //
 //   npm run bench                 full run (several minutes)
 //   npm run bench -- --quick      smaller counts, under 2 minutes
-//   npm run bench -- --only page,batch   some scenarios (page, throughput, n1, batch, fanout, memory)
+//   npm run bench -- --only page,batch   some scenarios (page, throughput, n1, export, batch, fanout, memory)
 //
 // Processes: this orchestrator; the gateway (bench/server.ts, the real
 // buildApp() on PGlite); the load generator (bench/load.ts); and, only while
@@ -27,7 +27,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick ?? false;
 const lines = Number(flags.lines);
 if (!Number.isInteger(lines) || lines < 1000) throw new Error("--lines expects an integer ≥ 1000");
-const scenarios = ["n1", "page", "throughput", "batch", "fanout", "memory"] as const;
+const scenarios = ["n1", "page", "throughput", "export", "batch", "fanout", "memory"] as const;
 type Scenario = (typeof scenarios)[number];
 const only = new Set((flags.only ?? scenarios.join(",")).split(",").map((s) => s.trim()));
 for (const s of only)
@@ -49,6 +49,7 @@ const plan = quick
       batchWarmup: false,
       watchers: 100,
       memoryAt: [500, 1_000],
+      exportPages: 10,
     }
   : {
       pageBlocks: 6,
@@ -63,6 +64,7 @@ const plan = quick
       batchWarmup: true,
       watchers: 1_000,
       memoryAt: [1_000, 5_000],
+      exportPages: 30,
     };
 if (flags.concurrency) plan.concurrency = Number(flags.concurrency);
 const BATCH_LINES = 200;
@@ -468,6 +470,135 @@ interface Watched {
   seqs: Int32Array[];
   times: Float64Array[];
   payloads: string[];
+}
+
+/** A slow client's reading rate in the export scenario (bytes per second). */
+const SLOW_CLIENT_BYTES_PER_SECOND = 2 * 2 ** 20;
+/** How often the gateway's heap is collected and read while an export's memory is measured. */
+const HEAP_SAMPLE_MS = 100;
+
+interface Exported {
+  status: number;
+  bytes: number;
+  lines: number;
+  firstByteMs: number;
+  ms: number;
+  pages: Summary;
+  loop: { p50: number; p99: number; max: number };
+}
+
+/**
+ * CSV出力 of the whole account (GET /export/lines.csv, server/exports.ts):
+ * how long the file takes against its keyset reads alone, Shift_JIS against
+ * UTF-8; the web client's page for another connection meanwhile against the
+ * page alone; and the gateway's live heap (collected every HEAP_SAMPLE_MS)
+ * during the whole account's file against one group's, and with a client
+ * that reads slowly. Each is its own run, so the collections and the pages
+ * do not slow the timed files.
+ */
+async function exportScenario(load: Peer, server: Peer<ServerInfo>) {
+  const base = server.info.url;
+  const graphqlUrl = `${base}/graphql`;
+  await load.call("login", { url: graphqlUrl, loginId: server.info.loginId, password: server.info.password });
+  const timeout = 600_000;
+  const body = pageBody(null, true);
+  const group = await server.call<{ id: string; lines: number }>("firstGroup");
+  const run = async (
+    query: string,
+    rows: number,
+    options: { pages?: boolean; bytesPerSecond?: number } = {},
+  ): Promise<Exported> => {
+    await server.call("loopDelayStart");
+    const file = await load.call<Omit<Exported, "loop">>(
+      "exportCsv",
+      {
+        url: `${base}/export/lines.csv?${query}`,
+        graphqlUrl,
+        pageBody: options.pages ? body : undefined,
+        bytesPerSecond: options.bytesPerSecond,
+      },
+      timeout,
+    );
+    const loop = await server.call<Exported["loop"]>("loopDelayStop");
+    if (file.status !== 200) throw new Error(`export ${query}: HTTP ${file.status}`);
+    if (file.lines !== rows + 1)
+      throw new Error(`export ${query}: ${file.lines} lines, expected ${rows + 1}`);
+    return { ...file, loop };
+  };
+  /** The highest live heap (and RSS) above a collected heap while `task` runs. */
+  const heldDuring = async <T>(task: () => Promise<T>) => {
+    await server.call("memoryPeakStart", { everyMs: HEAP_SAMPLE_MS });
+    const result = await task();
+    return { result, held: await server.call<{ heapUsed: number; rss: number }>("memoryPeakStop") };
+  };
+  const all = server.info.lines;
+  // Warm-up: the first export plans its queries.
+  await run(`encoding=utf8&groupId=${encodeURIComponent(group.id)}`, group.lines);
+  const reads = await server.call<{ ms: number; rows: number }>("keysetRead", {}, timeout);
+  const rowsHeld = await server.call<{ heldBytes: number }>("keysetRead", { hold: true }, timeout);
+  const utf8 = await run("encoding=utf8", all);
+  const sjis = await run("encoding=sjis", all);
+  const alone = summarize(
+    await load.call<Float64Array>("pages", { url: graphqlUrl, body, n: plan.exportPages }, timeout),
+  );
+  const busy = await run("encoding=utf8", all, { pages: true });
+  const small = await heldDuring(() =>
+    run(`encoding=utf8&groupId=${encodeURIComponent(group.id)}`, group.lines),
+  );
+  const large = await heldDuring(() => run("encoding=utf8", all));
+  const slow = await heldDuring(() =>
+    run("encoding=utf8", all, { bytesPerSecond: SLOW_CLIENT_BYTES_PER_SECOND }),
+  );
+  const MiB = 2 ** 20;
+  const n = all.toLocaleString("en");
+  const sc = "CSV export";
+  figure(sc, `${n} lines, UTF-8 with BOM: the whole file`, "ms", utf8.ms, {
+    name: "its keyset reads alone, in-process",
+    value: reads.ms,
+  });
+  figure(sc, `${n} lines, Shift_JIS: the whole file`, "ms", sjis.ms, { name: "UTF-8", value: utf8.ms });
+  figure(sc, "lines(first: 50) with totalCount during the file, p50", "ms", busy.pages.p50, {
+    name: "the same page alone",
+    value: alone.p50,
+  });
+  figure(sc, "lines(first: 50) with totalCount during the file, max", "ms", busy.pages.max, {
+    name: "the same page alone, max",
+    value: alone.max,
+  });
+  figure(sc, "gateway event-loop delay during the file, max", "ms", utf8.loop.max, null);
+  figure(sc, `gateway live heap peak during the file, ${n} lines`, "MiB", large.held.heapUsed / MiB, {
+    name: "its rows held at once, in-process",
+    value: rowsHeld.heldBytes / MiB,
+  });
+  figure(
+    sc,
+    `gateway live heap peak during one group's file (${group.lines.toLocaleString("en")} lines)`,
+    "MiB",
+    small.held.heapUsed / MiB,
+    null,
+  );
+  figure(
+    sc,
+    `gateway live heap peak during the file, read at ${SLOW_CLIENT_BYTES_PER_SECOND / MiB} MiB/s`,
+    "MiB",
+    slow.held.heapUsed / MiB,
+    { name: "read at once", value: large.held.heapUsed / MiB },
+  );
+  details.export = {
+    reads,
+    rowsHeld,
+    group,
+    utf8,
+    sjis,
+    alone,
+    busy,
+    held: { small: small.held, large: large.held, slow: slow.held },
+    slowClientBytesPerSecond: SLOW_CLIENT_BYTES_PER_SECOND,
+    heapSampleMs: HEAP_SAMPLE_MS,
+  };
+  log(
+    `export: ${n} lines in ${ms(utf8.ms)} (${(utf8.bytes / MiB).toFixed(1)} MiB), Shift_JIS ${ms(sjis.ms)}, a page meanwhile p50 ${ms(busy.pages.p50)} (alone ${ms(alone.p50)})`,
+  );
 }
 
 async function batchScenario(load: Peer, server: Peer<ServerInfo>) {
@@ -927,6 +1058,7 @@ async function main() {
         await pageScenario(load, running, captures);
       });
     if (wanted("throughput")) await attempt("throughput", () => throughputScenario(load, running));
+    if (wanted("export")) await attempt("export", () => exportScenario(load, running));
     if (wanted("batch")) await attempt("batch", () => batchScenario(load, running));
     if (wanted("fanout")) await attempt("fanout", () => fanoutScenario(load, running));
     if (wanted("memory")) await attempt("memory", () => memoryScenario(load, running));

@@ -19,6 +19,7 @@ import { seedLargeAccount } from "../prisma/seed/large.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { authenticate } from "../services/auth.ts";
+import { EXPORT_PAGE_SIZE } from "../services/exports.ts";
 import { serve } from "./ipc.ts";
 import { loopDelayHandlers, memoryAfterGc, waitFor } from "./stats.ts";
 
@@ -167,6 +168,9 @@ async function waitForIdleQueue(timeoutMs: number) {
 }
 
 let linePointer = 0;
+/** memoryPeakStart/Stop: the collected heap and RSS at the start, and the highest seen since. */
+let peak: { base: Awaited<ReturnType<typeof memoryAfterGc>>; heapUsed: number; rss: number } | null = null;
+let peakTimer: NodeJS.Timeout | undefined;
 const timings = async (n: number, task: () => Promise<unknown>) => {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -323,6 +327,79 @@ serve(
       const top = [...histogram.entries()].sort((a, b) => b[1] - a[1]);
       histogram.clear();
       return top;
+    },
+    /**
+     * The export's reads alone (services/exports.ts reads this way): every
+     * line of the account in keyset pages of EXPORT_PAGE_SIZE, with the
+     * columns of the line list's file, in-process; no formatting, no HTTP.
+     * With `hold`, the pages are kept until the end, as an export that
+     * gathered its rows before writing would, and the collected heap they
+     * take is measured (`heldBytes`).
+     */
+    async keysetRead({ hold = false }: { hold?: boolean } = {}) {
+      const before = hold ? (await memoryAfterGc()).heapUsed : 0;
+      const kept: unknown[][] = [];
+      const start = performance.now();
+      let rows = 0;
+      let after: string | null = null;
+      for (;;) {
+        const page: { phoneNumber: string }[] = await prisma.line.findMany({
+          where: { accountId, ...(after ? { phoneNumber: { gt: after } } : {}) },
+          orderBy: { phoneNumber: "asc" },
+          take: EXPORT_PAGE_SIZE,
+          select: {
+            phoneNumber: true,
+            name: true,
+            deviceKind: true,
+            contractStatus: true,
+            status: true,
+            backup: true,
+            phonebookMigration: true,
+            group: { select: { name: true } },
+          },
+        });
+        rows += page.length;
+        if (hold) kept.push(page);
+        if (page.length < EXPORT_PAGE_SIZE) break;
+        after = (page.at(-1) as { phoneNumber: string }).phoneNumber;
+      }
+      const ms = performance.now() - start;
+      const heldBytes = hold ? (await memoryAfterGc()).heapUsed - before : null;
+      // `kept` is read after the measurement, so it is held until then.
+      return { ms, rows, heldBytes, pagesKept: kept.length };
+    },
+    /** A group of the account (its global id), for an export of one group's lines. */
+    async firstGroup() {
+      const group = await prisma.group.findFirstOrThrow({ where: { accountId }, orderBy: { name: "asc" } });
+      return {
+        id: encodeGlobalID("Group", group.id),
+        lines: await prisma.line.count({ where: { groupId: group.id } }),
+      };
+    },
+    /**
+     * From a collected heap on, until memoryPeakStop: the highest live heap
+     * (after a full collection every `everyMs`: what is held, not garbage
+     * waiting for the collector) and the highest RSS.
+     */
+    async memoryPeakStart({ everyMs }: { everyMs: number }) {
+      const base = await memoryAfterGc();
+      peak = { base, heapUsed: base.heapUsed, rss: base.rss };
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error("memoryPeakStart needs the server to run with --expose-gc");
+      peakTimer = setInterval(() => {
+        gc();
+        const m = process.memoryUsage();
+        if (!peak) return;
+        peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+        peak.rss = Math.max(peak.rss, m.rss);
+      }, everyMs);
+    },
+    memoryPeakStop() {
+      if (peakTimer) clearInterval(peakTimer);
+      const result = peak;
+      peak = null;
+      if (!result) throw new Error("memoryPeakStart was not called");
+      return { heapUsed: result.heapUsed - result.base.heapUsed, rss: result.rss - result.base.rss };
     },
     ...loopDelayHandlers(),
     memory: () => memoryAfterGc(),

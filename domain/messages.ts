@@ -35,9 +35,12 @@ export const waitingMessages = {
 
 export type WaitingForCode = keyof typeof waitingMessages;
 
-/** Sign-in and access errors (not in the manual; worded in its style). */
+/**
+ * Sign-in and access errors (not in the manual; worded in its style). The
+ * manual calls the sign-in name 管理者ID (履歴's column), as the login form does.
+ */
 export const authErrorMessages = {
-  INVALID_CREDENTIALS: "ログインIDまたはパスワードが正しくありません。",
+  INVALID_CREDENTIALS: "管理者IDまたはパスワードが正しくありません。",
   LOGIN_LOCKED:
     "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいて再度お試しください。",
   UNAUTHENTICATED: "ログインしてください。",
@@ -81,6 +84,17 @@ export const mailErrorMessages = {
   MAIL_FAILED: "メールを送信できませんでした。",
 } as const;
 
+/**
+ * R19 retry of failed lines (履歴詳細 「異常終了分を再設定」). Not in the manual;
+ * worded in its style. R3–R5 keep their own texts.
+ */
+export const retryMessages = {
+  /** A chosen item did not end 異常終了 (FAILED). */
+  ITEM_NOT_FAILED: "異常終了していない回線が選択されています。",
+  /** Every failed item of the receipt has been retried already (or none failed). */
+  NOTHING_TO_RETRY: "再設定が必要な回線がありません。",
+} as const;
+
 /** R17: idempotency keys (再送キー), which belong to the administrator or API token that sent them. */
 export const idempotencyMessages = {
   IDEMPOTENCY_KEY_REUSED: "この再送キーは、内容の異なる受付ですでに使用されています。",
@@ -92,6 +106,18 @@ export const realtimeMessages = {
   SLOW_CONSUMER: "通知の受信が追いつかないため、購読を終了しました。再度購読してください。",
 } as const;
 
+/**
+ * 「CSVで選択」 (resolveLineSelection): why a row's number selects no line.
+ * Cancelled, out-of-service and past-200 rows get R3's own texts
+ * (userErrorMessages); these three are not in the manual, worded in its style.
+ */
+export const lineSelectionMessages = {
+  /** Unknown, not listed yet (R8), another account's, or outside a GROUP administrator's groups: alike. */
+  NOT_FOUND: "該当する回線が見つかりません。",
+  INVALID_PHONE_NUMBER: "電話番号の形式が正しくありません。",
+  DUPLICATE: "同じ電話番号が前の行で指定されています。",
+} as const;
+
 /** Paging arguments of a list (first/after, last/before), refused with BAD_USER_INPUT. */
 export const pagingErrorMessages = {
   NEGATIVE_PAGE_SIZE: "取得件数(first・last)には0以上の数を指定してください。",
@@ -101,6 +127,17 @@ export const pagingErrorMessages = {
 } as const;
 
 export type PagingErrorCode = keyof typeof pagingErrorMessages;
+
+/**
+ * Filters of the lists (履歴's 受付日, アプリダウンロード依頼's 依頼メール送信日時),
+ * refused with BAD_USER_INPUT and this `reason`. Not in the manual (it has no
+ * text for a period given backwards); worded in its style.
+ */
+export const filterErrorMessages = {
+  DATE_RANGE_REVERSED: "期間の指定に誤りがあります。開始日には終了日以前の日付を指定してください。",
+} as const;
+
+export type FilterErrorCode = keyof typeof filterErrorMessages;
 
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
@@ -119,3 +156,71 @@ export const screenTexts = {
 export function targetLineCount(n: number): string {
   return `対象回線 : ${n}件`;
 }
+
+/**
+ * CSV出力 (回線一覧, 履歴, 履歴詳細; services/exports.ts): a file has the
+ * columns and values its screen shows, in the screen's words (the web
+ * client's labels in web/src/texts.ts; test/api/exports.test.ts keeps the two
+ * equal). The file names and the error texts are ours, not the manual's.
+ */
+export const exportTexts = {
+  columns: {
+    no: "No.",
+    group: "グループ名",
+    phone: "電話番号",
+    name: "氏名",
+    nameKana: "氏名(カナ)",
+    affiliation: "所属名(1)",
+    status: "ステータス",
+    device: "機種",
+    backup: "バックアップ機能",
+    migration: "電話帳移行機能",
+    appMailSentAt: "依頼メール送信日時",
+    number: "受付番号",
+    adminName: "管理者名",
+    adminId: "管理者ID",
+    receivedAt: "受付日時",
+    completedAt: "結果日時",
+    menu: "利用メニュー",
+  },
+  values: {
+    on: "ON",
+    off: "OFF",
+    line: { IN_SERVICE: "サービス中", PROCESSING: "処理中" },
+    /** R16: a 3G line, shown instead of its status. */
+    outOfService: "サービス対象外",
+    cancelled: "解約済",
+    /** The manual's device names. */
+    devices: {
+      FEATURE_PHONE_4G: "4Gケータイ",
+      IPHONE: "iPhone",
+      SMARTPHONE: "スマートフォン",
+      WINDOWS10_MOBILE: "Windows 10 Mobile",
+      FEATURE_PHONE_3G: "3Gケータイ",
+    },
+    receipt: { PROCESSING: "処理中", SUCCEEDED: "正常終了", FAILED: "異常終了" },
+    item: { PENDING: "受付済", PROCESSING: "処理中", SUCCEEDED: "正常終了", FAILED: "異常終了" },
+    kind: {
+      PERMISSION_CHANGE: "利用可否設定",
+      APP_DOWNLOAD_MAIL: "アプリダウンロード依頼メール",
+      PASSWORD_NOTICE_MAIL: "My SoftBankパスワード通知メール",
+    },
+    /** 利用メニュー in the password-mail history. */
+    passwordMenu: "あんしんバックアップ/連絡先コピー設定",
+  },
+  fileNames: {
+    lines: "回線一覧",
+    receipts: "履歴一覧",
+    passwordMails: "パスワード通知メール履歴",
+    receiptItems: "履歴詳細",
+  },
+} as const;
+
+/** GET /export/… refused, by code (401, 403 and 404 have authErrorMessages' texts). Ours, not the manual's. */
+export const exportErrorMessages = {
+  BAD_USER_INPUT: "CSV出力の指定に誤りがあります。",
+  METHOD_NOT_ALLOWED: "CSV出力はGETで要求してください。",
+  EXPORT_BUSY: "ほかのCSV出力を実行中です。終わってから再度お試しください。",
+  RATE_LIMITED: "操作が集中しています。しばらく経ってから再度お試しください。",
+  SERVICE_UNAVAILABLE: "ただいまCSV出力できません。しばらく経ってから再度お試しください。",
+} as const;

@@ -30,7 +30,11 @@ export interface Services {
   db: Db;
   clock: Clock;
   logger: Logger;
-  settings: { acceptanceHours: string };
+  settings: {
+    acceptanceHours: string;
+    /** A sign-in session unused this long ends (0: never); SESSION_IDLE_TIMEOUT_MINUTES. */
+    sessionIdleTimeoutMs?: number;
+  };
   /** Realtime pub/sub (subscriptions). */
   realtime: Realtime;
   /** Recently authenticated actors; revocations go through it. */

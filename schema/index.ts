@@ -6,6 +6,7 @@ import "./viewer.ts";
 import "./api-token.ts";
 import "./group.ts";
 import "./line.ts";
+import "./line-selection.ts";
 import "./receipt.ts";
 import "./feature-access.ts";
 import "./acceptance-window.ts";

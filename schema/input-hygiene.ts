@@ -197,7 +197,8 @@ function connectionModel(field: GraphQLField<unknown, unknown>): string | null {
   return typeof model === "string" ? model : null;
 }
 
-const CURSOR_MESSAGE =
+/** Also what connections with cursors of their own answer for a cursor they did not hand out (line-order.ts). */
+export const CURSOR_MESSAGE =
   "Invalid cursor: pass a cursor this list returned (edges.cursor, pageInfo.startCursor or pageInfo.endCursor).";
 
 // ---- Bounds by coordinate (input-bounds.ts) ----------------------------------

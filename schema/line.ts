@@ -1,9 +1,12 @@
 // Line (回線): the type, `lines` (keyset-paginated, filtered) and `line`.
 
-import { GraphQLError } from "graphql";
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { canRefreshLines, hasScope, lineScope } from "../domain/auth/actor.ts";
 import { realtimeMessages } from "../domain/messages.ts";
+import { MAX_LINES_OFFSET } from "../domain/paging.ts";
 import { OUT_OF_SERVICE_DEVICE_KIND } from "../domain/rules/selection.ts";
+import { MAX_SEARCH_TERMS, searchTerms } from "../domain/search.ts";
 import { sharedEvent } from "../lib/shared-event.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
@@ -11,8 +14,20 @@ import { watchLineChanges } from "../services/line-changes.ts";
 import { endingWith, OVERFLOW } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
-import { PAGE_LIMIT } from "./connection-args.ts";
+import { orderedPeriod } from "./date-range.ts";
 import { GroupRef } from "./group.ts";
+import {
+  DEFAULT_LINE_ORDER,
+  type Direction,
+  type LineOrder,
+  type LineOrderField,
+  LineOrderInput,
+  lineCursor,
+  orderByFor,
+  orderSelection,
+  parseLineCursor,
+  pastPosition,
+} from "./line-order.ts";
 import { nodeAccess } from "./node-access.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
@@ -57,9 +72,20 @@ export const LineRef = builder.prismaNode("Line", {
 });
 
 const LineFilter = builder.inputType("LineFilter", {
+  // A period given backwards is refused (DATE_RANGE_REVERSED), not answered with no lines.
+  validate: orderedPeriod("lastAppDownloadMailFrom", "lastAppDownloadMailTo"),
   fields: (t) => ({
     search: t.string({
-      description: "Part of a phone number (with or without hyphens), name, kana, affiliation or group name.",
+      description: `Words (up to ${MAX_SEARCH_TERMS}; each must match) found in the phone number, name, kana, affiliation or group name, as people type them: full-width digits and letters, half-width kana, hiragana for the kana (やまだ finds ヤマダ), a phone number or part of it with or without hyphens (9012 finds 090-1234-…).`,
+    }),
+    ids: t.globalIDList({
+      for: [LineRef],
+      description:
+        "Only these lines (e.g. the ones selected: 選択中のみ表示), at most 200; ids the caller may not see match nothing. An empty list matches no line.",
+    }),
+    deviceKinds: t.field({
+      type: [DeviceKindEnum],
+      description: "Only lines of these device kinds (機種); an empty list matches no line.",
     }),
     groupId: t.globalID({ for: [GroupRef] }),
     ungrouped: t.boolean({ description: "Only lines in no group." }),
@@ -84,19 +110,21 @@ type LineFilterShape = typeof LineFilter.$inferInput;
 export function lineFilterWhere(filter: LineFilterShape | null | undefined): Prisma.LineWhereInput[] {
   if (!filter) return [];
   const where: Prisma.LineWhereInput[] = [];
-  const search = filter.search?.trim();
-  if (search) {
-    const or: Prisma.LineWhereInput[] = [
-      { name: { contains: search, mode: "insensitive" } },
-      { nameKana: { contains: search, mode: "insensitive" } },
-      { affiliation: { contains: search, mode: "insensitive" } },
-      { group: { name: { contains: search, mode: "insensitive" } } },
-      { phoneNumber: { contains: search } },
-    ];
-    const digits = search.replaceAll(/[-\s]/g, "");
-    if (/^\d+$/.test(digits)) or.push({ phoneNumber: { contains: hyphenatedFragment(digits) } });
-    where.push({ OR: or });
+  // Each word must match some column (domain/search.ts says how words are read).
+  for (const term of searchTerms(filter.search)) {
+    where.push({
+      OR: [
+        { name: { contains: term.text, mode: "insensitive" } },
+        { nameKana: { contains: term.kana, mode: "insensitive" } },
+        { affiliation: { contains: term.text, mode: "insensitive" } },
+        { group: { name: { contains: term.text, mode: "insensitive" } } },
+        { phoneNumber: { contains: term.text } },
+        ...term.phoneFragments.map((fragment) => ({ phoneNumber: { contains: fragment } })),
+      ],
+    });
   }
+  if (filter.ids) where.push({ id: { in: filter.ids.map((line) => line.id) } });
+  if (filter.deviceKinds) where.push({ deviceKind: { in: filter.deviceKinds } });
   if (filter.groupId) where.push({ groupId: filter.groupId.id });
   if (filter.ungrouped) where.push({ groupId: null });
   if (filter.status) where.push({ status: filter.status });
@@ -115,57 +143,113 @@ export function lineFilterWhere(filter: LineFilterShape | null | undefined): Pri
   return where;
 }
 
-/**
- * Phone numbers are stored as 090-1234-5678. A full 11-digit number searched
- * without hyphens is matched in its stored form; shorter digit runs match
- * as typed.
- */
-function hyphenatedFragment(digits: string): string {
-  return digits.length === 11 ? `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}` : digits;
-}
-
 builder.queryField("lines", (t) =>
-  t.prismaConnection(
+  t.connection(
     {
-      type: "Line",
-      cursor: "accountId_phoneNumber",
+      type: LineRef,
       authScopes: { scope: "READ_LINES" },
       description:
-        "Lines the caller may see, by phone number. Keyset-paginated: deep pages cost what the first does.",
-      defaultSize: 50,
-      maxSize: PAGE_LIMIT,
-      args: { filter: t.arg({ type: LineFilter }) },
-      resolve: (query, _root, args, ctx) => {
-        // Keyset paging by hand: given Prisma's `cursor`, the generated SQL
-        // has no LIMIT (prisma/orm#27094) and reads every row after the
-        // cursor, so a page costs as much as the rest of the list (bench/README.md).
-        // `phoneNumber > cursor` (or `<` backwards) reads just one page.
-        const { cursor, skip, ...rest } = query as typeof query & {
-          cursor?: { accountId_phoneNumber: { phoneNumber: string } };
-        };
-        const after = cursor?.accountId_phoneNumber.phoneNumber;
-        const backwards = (rest.take ?? 0) < 0;
-        return ctx.services.db.line.findMany({
-          ...rest,
-          // Pothos skips the cursor row itself (skip: 1); > and < leave it out already.
-          skip: after ? Math.max(0, (skip ?? 0) - 1) : skip,
-          where: {
-            AND: [
-              visibleLines(ctx),
-              ...lineFilterWhere(args.filter),
-              ...(after ? [{ phoneNumber: backwards ? { lt: after } : { gt: after } }] : []),
-            ],
-          },
-          orderBy: { phoneNumber: "asc" },
-        });
+        'Lines the caller may see, by phone number unless orderBy says otherwise. Keyset-paginated in every order: deep pages cost what the first does. `offset` jumps a bounded number of rows from the start, the end or a cursor (page numbers, README "Paging").',
+      args: {
+        filter: t.arg({ type: LineFilter }),
+        orderBy: t.arg({
+          type: LineOrderInput,
+          description:
+            "The sort column and direction (default PHONE_NUMBER ASC); cursors belong to their order.",
+        }),
+        offset: t.arg.int({
+          description: `Skip this many lines first: from the start (first), the end (last), or past the cursor (after/before). 0–${MAX_LINES_OFFSET.toLocaleString("en")}: skipped lines are read, so farther positions are reached from a nearer cursor.`,
+        }),
       },
-      totalCount: (_root, args, ctx) =>
-        ctx.services.db.line.count({ where: { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] } }),
+      resolve: (_root, args, ctx, info) => readLines(args, ctx, info),
     },
-    { name: "LineConnection" },
+    {
+      name: "LineConnection",
+      fields: (t) => ({
+        // Counted only when asked for.
+        totalCount: t.int({ resolve: (connection) => (connection as unknown as LinePage).totalCount() }),
+      }),
+    },
     { name: "LineEdge" },
   ),
 );
+
+interface LinePage {
+  totalCount(): Promise<number>;
+}
+
+async function readLines(
+  args: {
+    first?: number | null;
+    last?: number | null;
+    after?: string | null;
+    before?: string | null;
+    offset?: number | null;
+    filter?: LineFilterShape | null;
+    orderBy?: { field: LineOrderField; direction?: Direction | null } | null;
+  },
+  ctx: Context,
+  info: GraphQLResolveInfo,
+) {
+  const order: LineOrder = args.orderBy
+    ? { field: args.orderBy.field, direction: args.orderBy.direction ?? "ASC" }
+    : DEFAULT_LINE_ORDER;
+  // Directions are never mixed (schema/connection-args.ts refuses it before this runs).
+  const backwards = args.last != null || args.before != null;
+  const size = (backwards ? args.last : args.first) ?? 50;
+  const cursor = backwards ? args.before : args.after;
+  const from = cursor != null ? parseLineCursor(order, cursor) : null;
+  const offset = args.offset ?? 0;
+  const where: Prisma.LineWhereInput = { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] };
+  const totalCount = () => ctx.services.db.line.count({ where });
+  // `{ lines { totalCount } }` counts and reads no page (as prismaConnection did).
+  if (onlyTotalCount(info)) {
+    const pageInfo = { startCursor: null, endCursor: null, hasNextPage: false, hasPreviousPage: false };
+    return { edges: [], pageInfo, totalCount } as never;
+  }
+  // The client's selection (a line's group…) is read with the page, as prismaConnection did;
+  // the cursor's columns come with it.
+  const query = await queryFromInfo({
+    context: ctx,
+    info,
+    path: ["edges", "node"],
+    select: orderSelection(order),
+    awaitSelections: true,
+  });
+  // Keyset by hand (Prisma's `cursor` reads every row after it, prisma/orm#27094):
+  // strictly past the cursor's (sort key, phone number), one row more than the page.
+  const rows = (await ctx.services.db.line.findMany({
+    ...query,
+    where: from ? { AND: [where, pastPosition(order, from, backwards)] } : where,
+    orderBy: orderByFor(order, backwards),
+    skip: offset,
+    take: size + 1,
+  })) as unknown as Record<string, unknown>[];
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  if (backwards) page.reverse();
+  const edges = page.map((row) => ({ cursor: lineCursor(order, row), node: row }));
+  const skipped = cursor != null || offset > 0;
+  return {
+    edges,
+    pageInfo: {
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      hasNextPage: backwards ? skipped : more,
+      hasPreviousPage: backwards ? more : skipped,
+    },
+    totalCount,
+  } as never;
+}
+
+function onlyTotalCount(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.every((node) =>
+    (node.selectionSet?.selections ?? []).every(
+      (selection) =>
+        selection.kind === Kind.FIELD && ["totalCount", "__typename"].includes(selection.name.value),
+    ),
+  );
+}
 
 builder.queryField("line", (t) =>
   t.prismaField({
@@ -184,7 +268,9 @@ builder.queryField("line", (t) =>
 );
 
 const RefreshLinesPayload = builder
-  .objectRef<{ added: number; updated: number; userErrors: UserError[] }>("RefreshLinesPayload")
+  .objectRef<{ added: number; updated: number; addedPhoneNumbers: string[]; userErrors: UserError[] }>(
+    "RefreshLinesPayload",
+  )
   .implement({
     fields: (t) => ({
       added: t.exposeInt("added", {
@@ -192,6 +278,17 @@ const RefreshLinesPayload = builder
       }),
       updated: t.exposeInt("updated", {
         description: "Listed lines whose contract facts changed; 0 when refused.",
+      }),
+      addedLines: t.prismaField({
+        type: ["Line"],
+        description:
+          "The lines this refresh listed (`added` of them), by phone number; empty when refused. At most what the carrier added today, read in one query.",
+        resolve: (query, p, _args, ctx) =>
+          ctx.services.db.line.findMany({
+            ...query,
+            where: { phoneNumber: { in: p.addedPhoneNumbers }, AND: [visibleLines(ctx)] },
+            orderBy: { phoneNumber: "asc" },
+          }),
       }),
       userErrors: t.field({
         type: [UserErrorRef],
@@ -218,7 +315,7 @@ builder.mutationField("refreshLines", (t) =>
       );
       return refreshed.ok
         ? { ...refreshed.result, userErrors: [] }
-        : { added: 0, updated: 0, userErrors: refreshed.errors };
+        : { added: 0, updated: 0, addedPhoneNumbers: [], userErrors: refreshed.errors };
     },
   }),
 );

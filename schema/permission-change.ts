@@ -16,11 +16,12 @@ import {
   MAX_PREVIEW_TOKEN_LENGTH,
 } from "../services/preview-token.ts";
 import type { ChangeError } from "../services/receipts.ts";
+import { retryFailedItems } from "../services/retry-failed.ts";
 import { actorOf, builder } from "./builder.ts";
 import { GroupRef } from "./group.ts";
 import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKey } from "./idempotency.ts";
 import { LineRef } from "./line.ts";
-import { payloadReceipt } from "./receipt.ts";
+import { payloadReceipt, ReceiptItemRef, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const LineTargetInput = builder.inputType("LineTargetInput", {
@@ -205,6 +206,66 @@ builder.mutationField("submitPermissionChange", (t) =>
         actorOf(ctx),
         ctx.services.settings,
         serviceInput.input,
+        { ip: ctx.ip },
+      );
+      if (!result.ok) return { receiptId: null, replayed: false, userErrors: toUserErrors(result.errors) };
+      return { receiptId: result.receiptId, replayed: result.replayed, userErrors: [] };
+    },
+  }),
+);
+
+const RetryFailedItemsInput = builder.inputType("RetryFailedItemsInput", {
+  fields: (t) => ({
+    receiptId: t.globalID({
+      for: ReceiptRef,
+      required: true,
+      description: "The permission change whose failed items are retried.",
+    }),
+    itemIds: t.globalIDList({
+      for: ReceiptItemRef,
+      description:
+        "Failed items of that receipt to retry; when omitted, its failed items that no retry took up yet (Receipt.retryableItemCount; NOTHING_TO_RETRY when there are none). An item of another receipt is NOT_FOUND, one that did not fail ITEM_NOT_FAILED; an empty list is NO_LINES_SELECTED (R3).",
+    }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION, validate: idempotencyKey }),
+  }),
+});
+
+const RetryPayloadRef = builder.objectRef<SubmitPayload>("RetryFailedItemsPayload").implement({
+  fields: (t) => ({
+    receipt: t.prismaField({
+      type: "Receipt",
+      nullable: true,
+      description: "The new receipt; its resendOf is the receipt retried.",
+      resolve: payloadReceipt,
+    }),
+    replayed: t.boolean({
+      description:
+        "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
+      resolve: (p) => p.replayed,
+    }),
+    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+  }),
+});
+
+builder.mutationField("retryFailedItems", (t) =>
+  t.field({
+    type: RetryPayloadRef,
+    authScopes: { scope: "CHANGE_PERMISSIONS" },
+    description:
+      "R19 異常終了分を再設定: a new permission change for the failed items of a receipt (all, or those chosen), with their original targets, linked to it (resendOf / resends). Accepted as submitPermissionChange is (R3, R4, R16, R17); a line changed since its original was accepted, or with a change in flight, is a CONFLICT (R5). A refused request writes nothing.",
+    args: { input: t.arg({ type: RetryFailedItemsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const result = await retryFailedItems(
+        ctx.services.db,
+        ctx.services.clock,
+        ctx.services.events,
+        actorOf(ctx),
+        ctx.services.settings,
+        {
+          receiptId: input.receiptId.id,
+          itemIds: input.itemIds?.map((item) => item.id) ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+        },
         { ip: ctx.ip },
       );
       if (!result.ok) return { receiptId: null, replayed: false, userErrors: toUserErrors(result.errors) };

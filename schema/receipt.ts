@@ -1,10 +1,12 @@
 // Receipt (受付) and ReceiptItem: the types, `receipts` and `receipt`.
 import { hasScope, receiptScope } from "../domain/auth/actor.ts";
+import { phoneNumberPatterns, receiptNumberFragment } from "../domain/search.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ReceiptItemStatus, ReceiptKind, ReceiptStatus } from "../prisma/generated/client/enums.ts";
 import type { Progress } from "../services/progress.ts";
 import { builder, type Context } from "./builder.ts";
 import { PAGE_LIMIT } from "./connection-args.ts";
+import { orderedPeriod } from "./date-range.ts";
 import { nodeAccess } from "./node-access.ts";
 import { AdministratorRef } from "./viewer.ts";
 
@@ -57,6 +59,35 @@ const ItemErrorRef = builder.objectRef<{ code: string; message: string }>("Recei
   fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
 });
 
+const ReceiptItemFilter = builder.inputType("ReceiptItemFilter", {
+  description: "Narrows a receipt's items (履歴詳細's 指定なし/検索/クリア).",
+  fields: (t) => ({
+    statuses: t.field({
+      type: [ReceiptItemStatusEnum],
+      description:
+        "Items in any of these statuses. The screen's 処理中 is PENDING and PROCESSING, 正常終了 SUCCEEDED, 異常終了 FAILED. An empty list matches no item.",
+    }),
+    phoneNumber: t.string({
+      description:
+        "A phone number or part of it, with or without hyphens, full-width digits allowed (1234 finds 090-1234-5678).",
+    }),
+  }),
+});
+
+/** Also the filter of the 履歴詳細 CSV export (server/exports.ts). */
+export function receiptItemFilterWhere(
+  filter: typeof ReceiptItemFilter.$inferInput | null | undefined,
+): Prisma.ReceiptItemWhereInput {
+  if (!filter) return {};
+  const where: Prisma.ReceiptItemWhereInput[] = [];
+  if (filter.statuses) where.push({ status: { in: filter.statuses } });
+  const patterns = phoneNumberPatterns(filter.phoneNumber ?? "");
+  if (patterns.length > 0) {
+    where.push({ OR: patterns.map((pattern) => ({ phoneNumber: { contains: pattern } })) });
+  }
+  return { AND: where };
+}
+
 export const ReceiptRef = builder.prismaNode("Receipt", {
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
@@ -104,11 +135,31 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
     }),
     resendOf: t.relation("parent", {
       nullable: true,
-      description: "The receipt this one resends (R11).",
+      description: "The receipt this one resends (R11) or whose failed items it retries (R19).",
+    }),
+    retryableItemCount: t.relationCount("items", {
+      where: { status: "FAILED", resends: { none: {} } },
+      description:
+        "R19: failed items that no retry or resend took up yet; retryFailedItems without itemIds retries these (permission changes).",
+    }),
+    resends: t.relatedConnection("resends", {
+      cursor: "id",
+      description:
+        "Receipts that resend this one (R11) or retry its failed items (R19), oldest first: the other direction of resendOf. Only those the caller may see.",
+      query: (_args, ctx) => ({
+        where: visibleReceipts(ctx),
+        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      }),
+      totalCount: true,
+      defaultSize: 20,
+      maxSize: PAGE_LIMIT,
     }),
     items: t.relatedConnection("items", {
       cursor: "receiptId_position",
-      query: { orderBy: { position: "asc" } },
+      description: "The receipt's lines in the order they were accepted; `filter` narrows them (履歴詳細).",
+      args: { filter: t.arg({ type: ReceiptItemFilter }) },
+      query: (args) => ({ where: receiptItemFilterWhere(args.filter), orderBy: { position: "asc" } }),
+      // Counts the filtered items (the builder's filterConnectionTotalCount).
       totalCount: true,
       defaultSize: 50,
       maxSize: PAGE_LIMIT,
@@ -157,17 +208,23 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
 });
 
 const ReceiptFilter = builder.inputType("ReceiptFilter", {
+  // A period given backwards is refused (DATE_RANGE_REVERSED), not answered with no receipts.
+  validate: orderedPeriod("receivedFrom", "receivedTo"),
   fields: (t) => ({
     kind: t.field({ type: ReceiptKindEnum }),
     status: t.field({ type: ReceiptStatusEnum }),
     adminId: t.globalID({ for: [AdministratorRef], description: "Receipts of one administrator." }),
     receivedFrom: t.field({ type: "DateTime" }),
     receivedTo: t.field({ type: "DateTime" }),
-    number: t.string({ description: "A receipt number, or its beginning (e.g. a YYYYMMDD date)." }),
+    number: t.string({
+      description:
+        "A receipt number or any part of it (e.g. its YYYYMMDD date or its last digits); full-width digits, spaces, hyphens and dots are read as typed on a receipt.",
+    }),
   }),
 });
 
-function receiptFilterWhere(
+/** Also the filter of the 履歴 CSV export (server/exports.ts). */
+export function receiptFilterWhere(
   filter: typeof ReceiptFilter.$inferInput | null | undefined,
 ): Prisma.ReceiptWhereInput[] {
   if (!filter) return [];
@@ -177,7 +234,8 @@ function receiptFilterWhere(
   if (filter.adminId) where.push({ adminId: filter.adminId.id });
   if (filter.receivedFrom) where.push({ receivedAt: { gte: filter.receivedFrom } });
   if (filter.receivedTo) where.push({ receivedAt: { lte: filter.receivedTo } });
-  if (filter.number?.trim()) where.push({ number: { startsWith: filter.number.trim() } });
+  const number = receiptNumberFragment(filter.number ?? "");
+  if (number) where.push({ number: { contains: number } });
   return where;
 }
 

@@ -12,7 +12,13 @@ export function validationFailure(result: StandardSchemaV1.FailureResult): Graph
     typeof segment === "object" ? String(segment.key) : String(segment),
   );
   const field = path.filter((segment) => !/^\d+$/.test(segment)).at(-1);
+  // A refinement may name why (zod's `params`, e.g. DATE_RANGE_REVERSED in schema/date-range.ts).
+  const reason = (issue as { params?: { reason?: unknown } } | undefined)?.params?.reason;
   return new GraphQLError(issue?.message ?? "Invalid input", {
-    extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) },
+    extensions: {
+      code: "BAD_USER_INPUT",
+      ...(field ? { field } : {}),
+      ...(typeof reason === "string" ? { reason } : {}),
+    },
   });
 }

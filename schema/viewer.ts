@@ -79,6 +79,15 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
           : null;
       },
     }),
+    sessionIdleTimeoutSeconds: t.int({
+      nullable: true,
+      description:
+        "A signed-in administrator's session ends after this many seconds without a request (SESSION_IDLE_TIMEOUT_MINUTES; requests then get UNAUTHENTICATED). Null for an API token or when sessions have no idle timeout.",
+      resolve: (_v, _args, ctx) => {
+        const idle = ctx.services.settings.sessionIdleTimeoutMs ?? 0;
+        return actorOf(ctx).kind === "admin" && idle > 0 ? Math.max(1, Math.round(idle / 1000)) : null;
+      },
+    }),
     scopes: t.field({
       type: [ApiScopeEnum],
       description: "What the caller may do: the token's scopes, or what the administrator's role allows.",

@@ -29,6 +29,7 @@ import {
 import { clientAddressResolver } from "./client-address.ts";
 import { composeServices, type ServicesOptions, sleepUntil } from "./compose.ts";
 import { createRequestDrain } from "./drain.ts";
+import { createExportRoutes, EXPORT_PATH_PREFIX } from "./exports.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createHealthEndpoints } from "./health.ts";
 import { yogaLogging } from "./logger.ts";
@@ -93,6 +94,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const services = await composeServices(options);
   const { database, db, clock, logger, actors, worker, dependencies, rateLimits, reportOutage } = services;
   const clientAddress = clientAddressResolver(config.trustProxy);
+  /** Sessions unused for SESSION_IDLE_TIMEOUT_MINUTES are refused (services/auth.ts). */
+  const sessions = { idleTimeoutMs: config.sessionIdleTimeoutMs };
   const rateLimit = rateLimits
     ? createRateLimit({ limits: rateLimits, cost: armorLimits.costLimit, now: () => clock.now() })
     : null;
@@ -141,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     context: async ({ request, req, connectionParams }) => {
       const header = request?.headers.get("authorization") ?? connectionParamsAuthorization(connectionParams);
       return {
-        actor: await authenticate(db, clock, header, actors),
+        actor: await authenticate(db, clock, header, actors, sessions),
         // For a WebSocket, `req` is its upgrade request.
         ip: req ? clientAddress(req) : null,
         loaders: createLoaders(db),
@@ -151,6 +154,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const web = createWebHandler();
+  // CSV出力: the API's authentication, scopes and rate-limit budgets, over plain GET (server/exports.ts).
+  const exports = createExportRoutes({
+    db,
+    clock,
+    logger,
+    authenticate: (header) => authenticate(db, clock, header, actors, sessions),
+    clientAddress,
+    rateLimits,
+    reportOutage,
+  });
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     requests.track(req, res);
@@ -165,6 +178,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // A worker-tier instance (WORKER=only) answers nothing else.
     if (!config.serveApi) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+      return;
+    }
+    if (path?.startsWith(EXPORT_PATH_PREFIX)) {
+      void exports(req, res);
       return;
     }
     if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
@@ -189,7 +206,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (header === null) return null;
           let credential: Awaited<ReturnType<typeof authenticateCredential>>;
           try {
-            credential = await authenticateCredential(db, clock, header, actors);
+            credential = await authenticateCredential(db, clock, header, actors, sessions);
           } catch (error) {
             // Neither accepted nor refused: the client is told to try again later (1013).
             if (reportOutage(error, "WebSocket connection_init")) return "unavailable";

@@ -9,7 +9,7 @@ import { createLogger, type Logger } from "../lib/logger.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Services } from "../schema/builder.ts";
-import { type ActorCache, createActorCache, credentialKey } from "../services/auth.ts";
+import { type ActorCache, createActorCache, credentialKey, lastUsedResolutionMs } from "../services/auth.ts";
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
 import { circuitDependencyState, createDependencies, type Dependencies } from "../services/dependencies.ts";
@@ -97,7 +97,10 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
     databaseOutage.failed(error, during);
     return true;
   };
-  const settings = { acceptanceHours: config.acceptanceHours };
+  const settings = {
+    acceptanceHours: config.acceptanceHours,
+    sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+  };
   const carrier = config.carrierUrl
     ? createHttpCarrier(config.carrierUrl)
     : createCarrierSimulator(db, {
@@ -126,7 +129,12 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
   const realtime = realtimeHub.pubsub;
   let holders = null as CredentialHolders | null;
   const actors = createActorCache({
-    ttlMs: config.actorCacheMs,
+    // No longer than a session's lastUsedAt may lag (services/auth.ts), or a
+    // session used only through the cache would look idle.
+    ttlMs: Math.min(
+      config.actorCacheMs,
+      lastUsedResolutionMs({ idleTimeoutMs: config.sessionIdleTimeoutMs }),
+    ),
     announce: (revoked) => {
       // This instance's sockets end their streams now, whether or not the hub
       // (Redis) carries the news back; the other instances hear it below.

@@ -134,6 +134,8 @@ export const Env = z.object({
   LOGIN_THROTTLE_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1_000_000),
   RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(60),
+  // Fractions are allowed (tests use a few seconds); 0 turns the idle timeout off.
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().min(0).max(1440).default(30),
   LOG_LEVEL: logLevelSetting,
   CORS_ORIGINS: corsOriginsSetting,
 });
@@ -188,6 +190,8 @@ export interface Config {
   rateLimitPoints: number;
   /** The rate-limit window, in seconds. */
   rateLimitWindowSeconds: number;
+  /** A sign-in session nobody used for this long ends (UNAUTHENTICATED); 0: never. */
+  sessionIdleTimeoutMs: number;
   logLevel: z.infer<typeof logLevelSetting>;
   /** Other sites' origins whose pages may call the API (CORS) and open WebSockets; none by default. */
   corsOrigins: string[];
@@ -236,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimitPoints: e.RATE_LIMIT_POINTS,
     rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_S,
+    sessionIdleTimeoutMs: Math.round(e.SESSION_IDLE_TIMEOUT_MINUTES * 60_000),
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
   };

@@ -22,6 +22,24 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** lastUsedAt is refreshed at most this often, so reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
+/** How sign-in sessions end besides logout and their lifetime (SESSION_TTL_MS). */
+export interface SessionPolicy {
+  /** A session nobody used for this long is refused like an expired one (0: never). */
+  idleTimeoutMs: number;
+}
+
+/**
+ * How often a session's lastUsedAt is written: at most once a minute, and
+ * often enough that an idle timeout is judged within a tenth of itself (a
+ * session ends at most this long before its idle timeout has really passed).
+ * An instance that caches actors longer than this would let a session in use
+ * look idle: server/compose.ts caps the cache at it.
+ */
+export function lastUsedResolutionMs(policy: SessionPolicy | undefined): number {
+  const idle = policy?.idleTimeoutMs ?? 0;
+  return idle > 0 ? Math.min(LAST_USED_RESOLUTION_MS, Math.ceil(idle / 10)) : LAST_USED_RESOLUTION_MS;
+}
+
 // Verifying against a real hash when the loginId is unknown keeps the response
 // time the same, so timing does not reveal which loginIds exist.
 let dummyHash: Promise<string> | undefined;
@@ -110,6 +128,8 @@ export type Revoked = { sessionId: string } | { tokenId: string };
 export interface Credential {
   actor: Actor;
   expiresAt: Date | null;
+  /** A session under an idle timeout: when it ends unless it is used again. */
+  idleUntil?: Date | null;
 }
 
 /**
@@ -132,7 +152,7 @@ export function credentialKey(of: Actor | Revoked): string {
  */
 export interface ActorCache {
   get(tokenHash: string, now: Date): Credential | undefined;
-  set(tokenHash: string, actor: Actor, expiresAt: Date | null): void;
+  set(tokenHash: string, actor: Actor, expiresAt: Date | null, idleUntil?: Date | null): void;
   /**
    * Reads a credential the cache does not hold once for all who ask at the
    * same time (ten sockets of one session opening at once, when its entry has
@@ -165,7 +185,7 @@ export function createActorCache(
       const read = lookup()
         .then((credential) => {
           if (credential && generation === revocations) {
-            actorCache.set(tokenHash, credential.actor, credential.expiresAt);
+            actorCache.set(tokenHash, credential.actor, credential.expiresAt, credential.idleUntil);
           }
           return credential;
         })
@@ -179,14 +199,15 @@ export function createActorCache(
       if (ttl === 0) return undefined;
       const hit = cache.get(tokenHash);
       if (!hit) return undefined;
-      if (hit.expiresAt && hit.expiresAt <= now) {
+      // An idle session is read again, and refused there.
+      if ((hit.expiresAt && hit.expiresAt <= now) || (hit.idleUntil && hit.idleUntil <= now)) {
         cache.delete(tokenHash);
         return undefined;
       }
       return hit;
     },
-    set(tokenHash, actor, expiresAt) {
-      cache.set(tokenHash, { actor, expiresAt });
+    set(tokenHash, actor, expiresAt, idleUntil = null) {
+      cache.set(tokenHash, { actor, expiresAt, idleUntil });
     },
     forget(revoked, { announce = true } = {}) {
       // A read under way may have seen the credential before it was revoked.
@@ -210,14 +231,18 @@ export function createActorCache(
   return actorCache;
 }
 
-/** The actor behind an Authorization header, or null when it is missing, unknown, expired or revoked. */
+/**
+ * The actor behind an Authorization header, or null when it is missing,
+ * unknown, expired, revoked, or a session left unused past `policy`'s idle timeout.
+ */
 export async function authenticate(
   db: Db,
   clock: Clock,
   header: string | null | undefined,
   cache?: ActorCache,
+  policy?: SessionPolicy,
 ): Promise<Actor | null> {
-  return (await authenticateCredential(db, clock, header, cache))?.actor ?? null;
+  return (await authenticateCredential(db, clock, header, cache, policy))?.actor ?? null;
 }
 
 /** As `authenticate`, with the expiry of the session or token (for what outlives a request). */
@@ -226,6 +251,7 @@ export async function authenticateCredential(
   clock: Clock,
   header: string | null | undefined,
   cache?: ActorCache,
+  policy?: SessionPolicy,
 ): Promise<Credential | null> {
   const secret = bearerSecret(header);
   if (!secret) return null;
@@ -233,19 +259,32 @@ export async function authenticateCredential(
   const tokenHash = hashSecret(secret);
   const cached = cache?.get(tokenHash, now);
   if (cached) return cached;
-  if (cache) return cache.load(tokenHash, () => lookUpActor(db, now, secret, tokenHash));
-  return lookUpActor(db, now, secret, tokenHash);
+  if (cache) return cache.load(tokenHash, () => lookUpActor(db, now, secret, tokenHash, policy));
+  return lookUpActor(db, now, secret, tokenHash, policy);
 }
 
-async function lookUpActor(db: Db, now: Date, secret: string, tokenHash: string): Promise<Credential | null> {
+async function lookUpActor(
+  db: Db,
+  now: Date,
+  secret: string,
+  tokenHash: string,
+  policy: SessionPolicy | undefined,
+): Promise<Credential | null> {
   if (secret.startsWith(SESSION_PREFIX)) {
     const session = await db.adminSession.findUnique({
       where: { tokenHash },
       include: { admin: { include: { groupScopes: { select: { groupId: true } } } } },
     });
     if (!session || session.revokedAt || session.expiresAt <= now || session.admin.disabledAt) return null;
-    if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Idle: nobody used it (as far as lastUsedAt, written once per
+    // resolution, tells) for longer than the timeout. Not written off in the
+    // database: the answer is the same at every later read.
+    const idleTimeoutMs = policy?.idleTimeoutMs ?? 0;
+    let usedAt = session.lastUsedAt ?? session.createdAt;
+    if (idleTimeoutMs > 0 && now.getTime() - usedAt.getTime() > idleTimeoutMs) return null;
+    if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > lastUsedResolutionMs(policy)) {
       await db.adminSession.update({ where: { id: session.id }, data: { lastUsedAt: now } });
+      usedAt = now;
     }
     const { admin } = session;
     return {
@@ -260,6 +299,7 @@ async function lookUpActor(db: Db, now: Date, secret: string, tokenHash: string)
         groupIds: admin.groupScopes.map((s) => s.groupId),
       },
       expiresAt: session.expiresAt,
+      idleUntil: idleTimeoutMs > 0 ? new Date(usedAt.getTime() + idleTimeoutMs) : null,
     };
   }
   if (secret.startsWith(API_TOKEN_PREFIX)) {

@@ -9,7 +9,7 @@ import { selectionErrors, userError } from "../domain/rules/selection.ts";
 import type { Db } from "../lib/db.ts";
 import type { Line, Prisma } from "../prisma/generated/client/client.ts";
 import type { EventsPort } from "./events.ts";
-import { keyedRequest, sortedById } from "./idempotency.ts";
+import { type KeyedRequest, keyedRequest, sortedById } from "./idempotency.ts";
 import type { SeenAtPreview } from "./preview-token.ts";
 import { acceptOnce, acceptReceipt, type ChangeError, type ReceiptDraft } from "./receipts.ts";
 
@@ -202,19 +202,64 @@ export async function submitPermissionChange(
   meta: { ip?: string | null } = {},
 ): Promise<SubmitResult> {
   const keyed = keyedRequest(actor, input.idempotencyKey, requestBody(input));
+  return acceptPermissionChange(
+    db,
+    clock,
+    events,
+    actor,
+    settings,
+    keyed,
+    async () => ({ ok: true, input }),
+    meta,
+  );
+}
+
+/** Where a receipt of permission changes comes from, when it is not a plain submit (R19). */
+export interface Lineage {
+  /** The receipt it retries. */
+  parentId: string;
+  /** Per line: the item of the parent it retries. */
+  itemOf: ReadonlyMap<string, string>;
+  /** What the audit log calls it (R15). */
+  auditAction: string;
+}
+
+/** What a request asks for once its own checks have passed, or why it is refused. */
+export type Prepared =
+  | { ok: true; input: PermissionChangeInput; lineage?: Lineage }
+  | { ok: false; errors: ChangeError[] };
+
+/**
+ * The one way a receipt of permission changes is accepted, for 決定 and for
+ * retries of failed items (R19): R17 (a keyed request replays or is refused),
+ * R4, then the request's own checks (`prepare`), then the selection and the
+ * lines in one transaction (R3, R5, R6, R16, R18).
+ */
+export async function acceptPermissionChange(
+  db: Db,
+  clock: Clock,
+  events: EventsPort,
+  actor: Actor,
+  settings: { acceptanceHours: string },
+  keyed: KeyedRequest | null,
+  prepare: () => Promise<Prepared>,
+  meta: { ip?: string | null } = {},
+): Promise<SubmitResult> {
   return acceptOnce<SubmitResult>(db, actor, "PERMISSION_CHANGE", keyed, answers, async () => {
     const now = clock.now();
     // R4 comes first: outside the hours, nothing else matters.
     if (!acceptanceWindow(now, settings.acceptanceHours).open) {
       return { ok: false, errors: [{ ...userError("OUTSIDE_ACCEPTANCE_HOURS") }] };
     }
+    const prepared = await prepare();
+    if (!prepared.ok) return prepared;
     try {
       const accepted = await acceptReceipt(
         db,
         events,
         actor,
         { at: now, keyed, ip: meta.ip, transaction: { timeout: 30_000, maxWait: 30_000 } },
-        (tx) => draft(tx, actor, input),
+        (tx) => draft(tx, actor, prepared.input, prepared.lineage),
       );
       return { ok: true, receiptId: accepted.receiptId, replayed: false, targets: accepted.items };
     } catch (error) {
@@ -244,6 +289,7 @@ async function draft(
   tx: Prisma.TransactionClient,
   actor: Actor,
   input: PermissionChangeInput,
+  lineage?: Lineage,
 ): Promise<ReceiptDraft> {
   const { targets, groups, errors } = await expandSelection(tx, actor, input);
   if (errors.length > 0) throw new Refused(errors);
@@ -284,9 +330,10 @@ async function draft(
       lineVersion: current.get(t.line.id)?.version ?? t.line.version,
       backup: t.backup,
       phonebookMigration: t.phonebookMigration,
-      resendOfId: null,
+      resendOfId: lineage?.itemOf.get(t.line.id) ?? null,
     })),
-    auditAction: "PERMISSION_CHANGE_SUBMITTED",
+    parentId: lineage?.parentId ?? null,
+    auditAction: lineage?.auditAction ?? "PERMISSION_CHANGE_SUBMITTED",
     linesChanged: ids,
   };
 }

@@ -12,6 +12,8 @@ import { type Carrier, CarrierError, type RosterLine } from "./carrier/port.ts";
 export interface SyncResult {
   added: number;
   updated: number;
+  /** The phone numbers of the lines newly listed (what 手動更新 shows it added). */
+  addedPhoneNumbers: string[];
 }
 
 const FACTS = [
@@ -95,7 +97,11 @@ export async function syncRoster(
         data: { finishedAt: new Date(), added: toAdd.length, updated: toUpdate.length },
       });
     });
-    return { added: toAdd.length, updated: toUpdate.length };
+    return {
+      added: toAdd.length,
+      updated: toUpdate.length,
+      addedPhoneNumbers: toAdd.map((r) => r.phoneNumber),
+    };
   } catch (error) {
     await db.lineSyncRun.update({
       where: { id: run.id },

@@ -1,6 +1,6 @@
 // The admin web client. `npm run build` writes web/dist, which the server
 // serves at `/`; `npm run dev:web` runs Vite's dev server with /graphql
-// (HTTP and WebSocket) proxied to the API on port 4000.
+// (HTTP and WebSocket) and /export proxied to the API on port 4000.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { compression } from "vite-plugin-compression2";
@@ -20,6 +20,8 @@ export default defineConfig({
     fs: { allow: [".."] },
     proxy: {
       "/graphql": { target: `http://127.0.0.1:${process.env.API_PORT ?? 4000}`, ws: true },
+      // 「CSV出力」's files (server/exports.ts).
+      "/export": { target: `http://127.0.0.1:${process.env.API_PORT ?? 4000}` },
     },
   },
 });

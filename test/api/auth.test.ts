@@ -34,7 +34,7 @@ const ALL_SCOPES = [
 
 const INVALID_CREDENTIALS = {
   code: "INVALID_CREDENTIALS",
-  message: "ログインIDまたはパスワードが正しくありません。",
+  message: "管理者IDまたはパスワードが正しくありません。",
   field: null,
 };
 const LOGIN_LOCKED = {

@@ -274,9 +274,24 @@ describe("refreshLines (手動更新, R8)", () => {
     expect(await server.app.database.prisma.lineSyncRun.count({ where: { trigger: "MANUAL" } })).toBe(0);
   });
 
-  it("lists the three lines the carrier added today; a second refresh adds nothing", async () => {
+  it("lists the three lines the carrier added today, and says which; a second refresh adds nothing", async () => {
     const refresh = () => graphql(server.graphqlUrl, REFRESH, {}, token);
-    expect((await refresh()).data).toEqual({ refreshLines: { added: 3, updated: 0, userErrors: [] } });
+    const first = await graphql(
+      server.graphqlUrl,
+      "mutation { refreshLines { added updated addedLines { phoneNumber contractedOn } userErrors { code } } }",
+      {},
+      token,
+    );
+    expect(first.data.refreshLines).toMatchObject({ added: 3, updated: 0, userErrors: [] });
+    // The web client shows them (手動更新): today's contracts, by phone number.
+    const added = first.data.refreshLines.addedLines;
+    expect(added).toHaveLength(3);
+    expect(added.map((l: { phoneNumber: string }) => l.phoneNumber)).toEqual(
+      added.map((l: { phoneNumber: string }) => l.phoneNumber).sort(),
+    );
+    expect(new Set(added.map((l: { contractedOn: string }) => l.contractedOn))).toEqual(
+      new Set(["2026-11-24"]),
+    );
     expect((await refresh()).data).toEqual({ refreshLines: { added: 0, updated: 0, userErrors: [] } });
     expect((await lines({ first: 1 })).totalCount).toBe(1003);
   });

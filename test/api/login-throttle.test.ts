@@ -16,7 +16,7 @@ const LOGIN = `mutation ($loginId: String!, $password: String!) {
 
 const INVALID_CREDENTIALS = {
   code: "INVALID_CREDENTIALS",
-  message: "ログインIDまたはパスワードが正しくありません。",
+  message: "管理者IDまたはパスワードが正しくありません。",
 };
 const LOGIN_LOCKED = {
   code: "LOGIN_LOCKED",

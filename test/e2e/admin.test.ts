@@ -72,7 +72,7 @@ describe("an administrator in the browser", () => {
     await page.getByLabel("管理者ID").fill("Manager@admin");
     await page.getByLabel("パスワード").fill("wrong");
     await page.getByRole("button", { name: "ログイン" }).click();
-    await expect.poll(() => alert(page).innerText()).toBe("ログインIDまたはパスワードが正しくありません。");
+    await expect.poll(() => alert(page).innerText()).toBe("管理者IDまたはパスワードが正しくありません。");
 
     await logIn(page, baseUrl, "Manager@admin");
     for (const title of [
@@ -93,7 +93,7 @@ describe("an administrator in the browser", () => {
   it("shows R3's exact messages: no line selected, a cancelled line selected, more than 200", async () => {
     await page.getByRole("link", { name: "利用可否設定 次へ" }).click();
     await page.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
-    await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1000件");
+    await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1,000件");
 
     await page.getByRole("button", { name: "確認画面へ" }).click();
     await expect.poll(() => alert(page).innerText()).toBe(userErrorMessages.NO_LINES_SELECTED);
@@ -104,7 +104,7 @@ describe("an administrator in the browser", () => {
     await expect.poll(() => alert(page).innerText()).toBe(userErrorMessages.CANCELLED_LINE_SELECTED);
     await screenshot(page, "02-r3-cancelled");
     await page.getByLabel("090-1000-1007を選択").uncheck();
-    await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1000件");
+    await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1,000件");
   });
 
   it("selects 200 active lines across pages, confirms, submits and watches the progress reach 100% without reloading", async () => {
@@ -177,7 +177,7 @@ describe("an administrator in the browser", () => {
     await page.getByRole("link", { name: "アプリダウンロード依頼" }).click();
     await page.getByRole("heading", { name: "アプリダウンロード依頼メール送信" }).waitFor();
     await expect.poll(() => counter(page).innerText()).toMatch(/^対象回線選択:200件\//);
-    await page.getByRole("button", { name: "依頼メール送信" }).click();
+    await page.getByRole("button", { name: "依頼メール送信", exact: true }).click();
     const dialog = page.getByRole("dialog");
     await expect
       .poll(() => dialog.locator("p").allInnerTexts())
@@ -201,7 +201,7 @@ describe("an administrator in the browser", () => {
     await page.getByRole("button", { name: "照会", exact: true }).click();
     await expect.poll(() => page.locator("td.password").first().innerText()).not.toBe("");
     await screenshot(page, "08-passwords");
-    await page.getByRole("button", { name: "通知メール送信" }).click();
+    await page.getByRole("button", { name: "通知メール送信", exact: true }).click();
     const dialog = page.getByRole("dialog");
     await expect
       .poll(() => dialog.locator("p").allInnerTexts())
@@ -233,7 +233,7 @@ describe("an administrator in the browser", () => {
     await page.getByRole("heading", { name: "履歴詳細" }).waitFor();
     await expect.poll(() => page.locator("tbody tr").count()).toBe(20);
     await page.locator("tbody tr input[type=checkbox]").first().check();
-    await page.getByRole("button", { name: "メール再送" }).click();
+    await page.getByRole("button", { name: "メール再送", exact: true }).click();
     const dialog = page.getByRole("dialog");
     await expect
       .poll(() => dialog.locator("p").allInnerTexts())
@@ -275,7 +275,7 @@ describe("an administrator in the browser", () => {
     await logIn(narrow, baseUrl, "Manager@admin");
     await narrow.getByRole("link", { name: "利用可否設定 次へ" }).click();
     await narrow.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
-    await expect.poll(() => counter(narrow).innerText()).toBe("対象回線選択:0件/1000件");
+    await expect.poll(() => counter(narrow).innerText()).toBe("対象回線選択:0件/1,000件");
     const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(narrow, "12-narrow");

@@ -62,7 +62,7 @@ afterAll(async () => {
 async function openLineList(page: Page) {
   await page.getByRole("link", { name: "利用可否設定 次へ" }).click();
   await page.getByRole("link", { name: /携帯電話番号一覧から選択/ }).click();
-  await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1000件");
+  await expect.poll(() => counter(page).innerText()).toBe("対象回線選択:0件/1,000件");
 }
 
 /** 確認画面へ, and wait until 確認 shows the server's preview and 決定 can be pressed. */
@@ -109,7 +109,7 @@ describe("two administrators on the same line", () => {
     await logIn(substitute, baseUrl, "Substitute@admin");
     await openLineList(substitute);
     await substitute.getByLabel(`${LINE}の電話帳移行機能`).click();
-    await expect.poll(() => counter(substitute).innerText()).toBe("対象回線選択:1件/1000件");
+    await expect.poll(() => counter(substitute).innerText()).toBe("対象回線選択:1件/1,000件");
     await toConfirm(substitute, 1);
     await screenshot(substitute, "conflict-01-substitute-confirm");
 
@@ -133,7 +133,7 @@ describe("two administrators on the same line", () => {
 
     // Back to the list and to 確認 again: what is confirmed now is accepted.
     await substitute.getByRole("link", { name: "戻る" }).click();
-    await expect.poll(() => counter(substitute).innerText()).toBe("対象回線選択:1件/1000件");
+    await expect.poll(() => counter(substitute).innerText()).toBe("対象回線選択:1件/1,000件");
     await toConfirm(substitute, 1);
     await decideAndWaitUntilApplied(substitute, 1);
     expect(await lineOverApi(LINE)).toMatchObject({ version: before.version + 2, receipts: 2 });
@@ -149,7 +149,7 @@ describe("two administrators on the same line", () => {
     expect(await manager.getByLabel(`${THREE_G}の電話帳移行機能`).isDisabled()).toBe(true);
     // The first 50 lines hold three 3G lines (…1009, …1019, …1029).
     await manager.getByRole("button", { name: "ページ内全選択" }).first().click();
-    await expect.poll(() => counter(manager).innerText()).toBe("対象回線選択:47件/1000件");
+    await expect.poll(() => counter(manager).innerText()).toBe("対象回線選択:47件/1,000件");
     expect(await manager.getByLabel(`${THREE_G}を選択`).isChecked()).toBe(false);
     await screenshot(manager, "conflict-03-3g-line");
 

@@ -35,14 +35,13 @@ describe("R8 roster sync", () => {
 
   it("手動更新 lists the three lines added today, not the one contracted tomorrow", async () => {
     clock.set("2026-11-24T11:00:00+09:00");
-    expect(await syncRoster(db.prisma, carrier(), accountId, "MANUAL", clock.now())).toEqual({
-      added: 3,
-      updated: 0,
-    });
+    const result = await syncRoster(db.prisma, carrier(), accountId, "MANUAL", clock.now());
+    expect(result).toEqual({ added: 3, updated: 0, addedPhoneNumbers: expect.any(Array) });
     expect(await listed()).toBe(1003);
     const added = await db.prisma.line.findMany({
       where: { accountId, changeKind: { in: ["NEW_LINE", "MNP_PORT_IN"] } },
     });
+    expect([...result.addedPhoneNumbers].sort()).toEqual(added.map((l) => l.phoneNumber).sort());
     expect(added.map((l) => l.changeKind).sort()).toEqual(["MNP_PORT_IN", "NEW_LINE", "NEW_LINE"]);
     // R1 defaults for contracts from 2017-05-10: backup off, migration on.
     expect(added.every((l) => !l.backup && l.phonebookMigration)).toBe(true);

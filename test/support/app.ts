@@ -2,6 +2,7 @@
 // Its log lines are kept (warn and above unless LOG_LEVEL says otherwise), so
 // a test can wait for what the server reports instead of for a duration.
 import { Writable } from "node:stream";
+import type { Clock } from "../../domain/clock.ts";
 import type { DatabaseOptions } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { type App, buildApp } from "../../server/app.ts";
@@ -32,6 +33,8 @@ export interface TestAppOptions extends Pick<DatabaseOptions, "onQuery" | "onOpe
   startWorker?: boolean;
   /** Write the demo data into the empty database (default true; startScenarioApp writes a scenario instead). */
   seedDemo?: boolean;
+  /** The server clock instead of FAKE_NOW's running one (domain/clock.ts manualClock: a test moves it). */
+  clock?: Clock;
 }
 
 /** The app on the demo data (SPEC §6), for tests about the demo itself and end-to-end stories. */
@@ -61,6 +64,7 @@ export async function startTestApp(
     database,
     startWorker: options.startWorker,
     seedDemo: options.seedDemo,
+    clock: options.clock,
   });
   const { url } = await app.start(0, "127.0.0.1");
   return {

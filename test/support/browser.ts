@@ -98,7 +98,11 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
-/** Signs in on the web client's login page and waits for the service menu. */
+/**
+ * Signs in on the web client's login page and waits for the service menu. The
+ * session is the browser's (localStorage, shared by the tabs of a context): a
+ * page already signed in is signed out here first, as another tab would be.
+ */
 export async function logIn(
   page: Page,
   baseUrl: string,
@@ -106,6 +110,10 @@ export async function logIn(
   password = "demo-pass",
 ): Promise<void> {
   await page.goto(`${baseUrl}/`);
+  if (await page.evaluate(() => localStorage.getItem("anshin.token") !== null)) {
+    await page.evaluate(() => localStorage.removeItem("anshin.token"));
+    await page.goto(`${baseUrl}/`);
+  }
   await page.getByLabel("管理者ID").fill(loginId);
   await page.getByLabel("パスワード").fill(password);
   await page.getByRole("button", { name: "ログイン" }).click();

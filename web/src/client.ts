@@ -4,7 +4,7 @@
 // graphql-ws on the same /graphql path as queries.
 import { type Cache, cacheExchange, type UpdateResolver } from "@urql/exchange-graphcache";
 import { createClient as createWsClient } from "graphql-ws";
-import { Client, fetchExchange, subscriptionExchange } from "urql";
+import { Client, fetchExchange, mapExchange, type OperationResult, subscriptionExchange } from "urql";
 
 /** Types without an id are stored inside their parent. */
 const embedded = () => null;
@@ -16,6 +16,7 @@ const receiptCreating = [
   "resendAppDownloadMail",
   "sendPasswordNotice",
   "resendPasswordNotice",
+  "retryFailedItems",
 ];
 
 /**
@@ -35,8 +36,12 @@ export function graphqlUrl(): string {
 export function createUrqlClient(
   token: string | null,
   onUnauthenticated: () => void,
-  /** For tests outside a browser: where the API is, and a WebSocket class. */
-  options: { url?: string; webSocketImpl?: unknown } = {},
+  /**
+   * For tests outside a browser: where the API is, and a WebSocket class;
+   * `onAccepted` hears of every query or mutation the server answered without
+   * refusing the token (the session was in use: session.tsx's idle timeout).
+   */
+  options: { url?: string; webSocketImpl?: unknown; onAccepted?: (result: OperationResult) => void } = {},
 ): Client {
   const url = options.url ?? graphqlUrl();
   const ws = createWsClient({
@@ -56,6 +61,13 @@ export function createUrqlClient(
     }
   };
   for (const name of receiptCreating) updates[name] = invalidateReceipts;
+  // 手動更新 lists new lines: every line list (and group member count) is read again.
+  updates.refreshLines = (_result, _args, cache) => {
+    for (const field of cache.inspectFields("Query")) {
+      if (field.fieldName === "lines" || field.fieldName === "groups")
+        cache.invalidate("Query", field.fieldName, field.arguments);
+    }
+  };
 
   return new Client({
     url,
@@ -85,12 +97,25 @@ export function createUrqlClient(
           LoginPayload: embedded,
           MailRequestPayload: embedded,
           SubmitPermissionChangePayload: embedded,
+          RetryFailedItemsPayload: embedded,
           InquirePasswordsPayload: embedded,
           RefreshLinesPayload: embedded,
+          LineSelection: embedded,
+          LineSelectionRow: embedded,
         },
         // Pages are cached under their own first/after arguments (see
         // hooks/usePagedConnection.ts for why not relayPagination()).
         updates: { Mutation: updates },
+      }),
+      // After the cache: only what went to the server. A request refused for
+      // its token (UNAUTHENTICATED) ends the session wherever it happened.
+      mapExchange({
+        onResult(result) {
+          const refused = result.error?.graphQLErrors.some((e) => e.extensions?.code === "UNAUTHENTICATED");
+          if (refused && token) onUnauthenticated();
+          else if (token && !result.error?.networkError && result.operation.kind !== "subscription")
+            options.onAccepted?.(result);
+        },
       }),
       fetchExchange,
       subscriptionExchange({

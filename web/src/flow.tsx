@@ -1,6 +1,8 @@
 // State carried between the screens of one task: the permission change being
-// prepared (kept when going back from 確認), its receipt, and the lines that
-// the next mail screen starts with (R9: the lines just allowed).
+// prepared (kept when going back from 確認). What must survive a reload or a
+// new tab travels in the URL instead: a receipt's number (完了 screens), and
+// the receipt whose lines a mail screen starts with (R9: ?from=NUMBER, see
+// hooks/usePreselection.ts).
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
 import type { PermissionChangeInput, PreviewPermissionChangeMutation } from "./gql/graphql.ts";
 
@@ -17,8 +19,12 @@ export interface GroupChoice {
   id: string;
   name: string;
   memberCount: number;
-  backup: boolean;
-  phonebookMigration: boolean;
+  /**
+   * The target for all members (R6); null until the administrator chooses ON
+   * or OFF (確認画面へ asks for it, so no group is turned OFF by default).
+   */
+  backup: boolean | null;
+  phonebookMigration: boolean | null;
 }
 
 export interface MailLine {
@@ -53,23 +59,13 @@ export interface PermissionDraft {
 interface Flow {
   draft: PermissionDraft | null;
   setDraft(draft: PermissionDraft | null): void;
-  receipt: { id: string; number: string } | null;
-  setReceipt(receipt: { id: string; number: string } | null): void;
-  /** Lines a mail screen opens with, already selected. */
-  preselected: Map<string, MailLine>;
-  setPreselected(lines: Map<string, MailLine>): void;
 }
 
 const FlowContext = createContext<Flow | null>(null);
 
 export function FlowProvider({ children }: { children: ReactNode }) {
   const [draft, setDraft] = useState<PermissionDraft | null>(null);
-  const [receipt, setReceipt] = useState<{ id: string; number: string } | null>(null);
-  const [preselected, setPreselected] = useState<Map<string, MailLine>>(new Map());
-  const flow = useMemo(
-    () => ({ draft, setDraft, receipt, setReceipt, preselected, setPreselected }),
-    [draft, receipt, preselected],
-  );
+  const flow = useMemo(() => ({ draft, setDraft }), [draft]);
   return <FlowContext.Provider value={flow}>{children}</FlowContext.Provider>;
 }
 
@@ -121,11 +117,11 @@ export function permissionInput(
         ...token,
       }
     : {
-        groups: [...draft.groups.values()].map(({ id, backup, phonebookMigration }) => ({
-          groupId: id,
-          backup,
-          phonebookMigration,
-        })),
+        groups: [...draft.groups.values()].map(({ id, name, backup, phonebookMigration }) => {
+          // The groups screen asks for both before it asks the server (R6: no silent OFF).
+          if (backup === null || phonebookMigration === null) throw new Error(`no target chosen for ${name}`);
+          return { groupId: id, backup, phonebookMigration };
+        }),
         ...token,
       };
 }

@@ -9,6 +9,11 @@ export {
 
 export const serviceName = "あんしんバックアップ／連絡先コピー設定";
 
+/** A count as people read it: 100,000 (not 100000). */
+export function formatCount(n: number): string {
+  return n.toLocaleString("ja-JP");
+}
+
 export const menuTexts = {
   intro:
     "「あんしんバックアップ／連絡先コピー設定」では、携帯電話内に保存されているデータをバックアップする機能の利用設定を行います。",
@@ -113,6 +118,51 @@ export const mailTexts = {
   resendDoneLead: ["受付が完了しました。", "「履歴」から送信状況を確認できます。"],
 } as const;
 
+/**
+ * 「CSVで選択」 (issue 17.2): not in the manual, worded in its style. Why the
+ * server selected no line for a row comes with the row (domain/messages.ts).
+ */
+export const csvTexts = {
+  choose: "CSVで選択",
+  fileLabel: "回線を選択するCSVファイル",
+  hint: "電話番号の列があるCSVファイル（UTF-8またはShift_JIS）の回線を選択します。選択中の回線は、CSVの回線に置き換わります。",
+  targetsHint: "「バックアップ機能」「電話帳移行機能」の列（○／×）があれば、その設定も読み込みます。",
+  reading: "CSVファイルを読み込んでいます…",
+  summary: (file: string, rows: number, selected: number) =>
+    `「${file}」の${rows.toLocaleString("ja-JP")}行から${selected.toLocaleString("ja-JP")}件を選択しました。`,
+  notSelected: (n: number) => `選択できなかった行（${n.toLocaleString("ja-JP")}件）`,
+  row: "行番号",
+  phone: "電話番号",
+  result: "結果",
+  close: "閉じる",
+  fileErrors: {
+    EMPTY: "CSVファイルに電話番号がありません。",
+    NO_PHONE_COLUMN: "「電話番号」の列が見つかりません。1行目の見出しに「電話番号」を含めてください。",
+    TOO_MANY_ROWS: "一度に読み込めるのは1,000行までです。",
+    TOO_LARGE: "CSVファイルが大きすぎます（1MBまで）。",
+    UNREADABLE: "CSVファイルを読み込めませんでした。ファイルの形式をご確認ください。",
+  },
+  rowProblems: {
+    MISSING_PHONE_NUMBER: "電話番号が入力されていません。",
+    INVALID_BACKUP: "バックアップ機能の値が正しくありません（○／×で指定してください）。",
+    INVALID_MIGRATION: "電話帳移行機能の値が正しくありません（○／×で指定してください）。",
+  },
+} as const;
+
+/**
+ * 履歴詳細 「異常終了分を再設定」 (R19) and a receipt's lineage (R11, R19): not
+ * in the manual, worded in its style. The server's refusals keep their own
+ * texts (domain/messages.ts).
+ */
+export const retryTexts = {
+  action: "異常終了分を再設定",
+  confirm: "異常終了した回線に、同じ設定内容で再度利用可否設定を行います。よろしいですか？",
+  lineage: "関連する受付",
+  parent: "元の受付",
+  retries: "再設定の受付",
+  resends: "再送の受付",
+} as const;
+
 export const historyTexts = {
   title: "履歴一覧",
   lead: [
@@ -128,7 +178,7 @@ export const historyTexts = {
   passwordLead: "My SoftBankのパスワード通知メールの送信履歴を表示します。",
   passwordNote:
     "受付番号を押下すると、管理者がMy SoftBankパスワード通知メールを送信した対象回線や送信状況の確認および通知メールの再送が行えます。",
-  count: (n: number) => `受付件数: ${n}件`,
+  count: (n: number) => `受付件数: ${formatCount(n)}件`,
   detailTitle: "履歴詳細",
   detailLead: {
     PERMISSION_CHANGE:
@@ -158,11 +208,13 @@ export const commonTexts = {
   selectAllInPage: "ページ内全選択",
   deselectAllInPage: "ページ内全解除",
   pageSize: (n: number) => `${n}件表示`,
-  selectionCounter: (n: number, m: number) => `対象回線選択:${n}件/${m}件`,
-  lineCount: (n: number) => `対象回線件数: ${n}件`,
+  selectionCounter: (n: number, m: number) => `対象回線選択:${formatCount(n)}件/${formatCount(m)}件`,
+  /** The counter while the list's count is being read, or when the filter matches no line. */
+  selectionCounterAlone: (n: number) => `対象回線選択:${formatCount(n)}件`,
+  lineCount: (n: number) => `対象回線件数: ${formatCount(n)}件`,
   prev: "前へ",
   next: "次へ",
-  page: (p: number, pages: number) => `${p}/${pages}`,
+  page: (p: number, pages: number) => `${formatCount(p)}/${formatCount(pages)}`,
   loading: "読み込み中…",
   empty: "該当する回線はありません。",
   emptyReceipts: "該当する履歴はありません。",
@@ -210,5 +262,126 @@ export const statusTexts = {
 export const progressTexts = {
   label: "処理状況",
   counts: (p: { succeeded: number; failed: number; pending: number; processing: number; total: number }) =>
-    `正常終了 ${p.succeeded}件 / 異常終了 ${p.failed}件 / 処理待ち ${p.pending + p.processing}件 (全${p.total}件)`,
+    `正常終了 ${formatCount(p.succeeded)}件 / 異常終了 ${formatCount(p.failed)}件 / 処理待ち ${formatCount(p.pending + p.processing)}件 (全${formatCount(p.total)}件)`,
+} as const;
+
+/**
+ * Guidance of issue 17 (errors at the action, sessions, 手動更新, finished
+ * batches, screen titles): not in the manual, worded in its style.
+ */
+export const guidanceTexts = {
+  skipToMain: "本文へ移動",
+  /** The name of a table's scrolling region (distinct from the screen's own name). */
+  tableRegion: (table: string) => `${table}の表`,
+  /** document.title of every screen: 「画面名 | サービス名」. */
+  documentTitle: (screen: string) => `${screen} | ${serviceName}`,
+  /** Lines the server named in an error, listed beside it (their rows are marked in the list). */
+  flaggedLines: (phoneNumbers: readonly string[], total: number) =>
+    `該当する回線（${formatCount(total)}件）: ${phoneNumbers.join("、")}${total > phoneNumbers.length ? ` ほか${formatCount(total - phoneNumbers.length)}件` : ""}`,
+  flaggedRow: "（エラーの該当回線）",
+  deselectFlagged: "該当行の選択を解除",
+  /** R3's 200-line limit, counted on the groups screen as groups are chosen. */
+  groupMembers: (n: number) => `対象回線数: ${formatCount(n)}件`,
+  memberCount: (n: number) => `${formatCount(n)}名`,
+  groupTargetUnset: "選択してください",
+  groupTargetOn: "ON（利用可）",
+  groupTargetOff: "OFF（利用不可）",
+  groupTargetHelp:
+    "選択したグループは、「バックアップ機能」「電話帳移行機能」ごとにON（利用可）またはOFF（利用不可）を選んでください。グループの全メンバーに同じ設定が適用されます。",
+  groupTargetRequired: (groups: readonly string[]) =>
+    `「${groups.join("」「")}」の「バックアップ機能」「電話帳移行機能」をONまたはOFFから選んでください。`,
+  /** 確認: each feature as before → after. */
+  beforeAfter: (before: string, after: string) => `${before} → ${after}`,
+  unchanged: "変更なし",
+  change: "変更",
+  unchangedCount: (n: number, total: number) =>
+    n === total
+      ? `選択した${formatCount(total)}件の回線は、いずれも設定が変わりません（表の「変更なし」）。`
+      : `設定が変わらない回線が${formatCount(n)}件あります（表の「変更なし」）。`,
+} as const;
+
+/** Why the administrator is asked to sign in again (session.tsx). */
+export const sessionTexts = {
+  ended: {
+    IDLE: (seconds: number | null) =>
+      `${seconds === null ? "一定時間" : seconds >= 60 && seconds % 60 === 0 ? `${formatCount(seconds / 60)}分間` : `${formatCount(seconds)}秒間`}操作がなかったため、ログアウトしました。再度ログインしてください。`,
+    ENDED:
+      "ログインの有効期限が切れたか、別の画面・端末でログアウトされたため、ログアウトしました。再度ログインしてください。",
+    LOGGED_OUT_ELSEWHERE: "別のタブでログアウトしました。再度ログインしてください。",
+  },
+  resume: "ログインすると、操作していた画面に戻ります（選択中の内容はそのままです）。",
+} as const;
+
+/** 手動更新 (R8) on the line screens. */
+export const refreshTexts = {
+  button: "手動更新",
+  help: "本日追加された回線（新規契約・MNP転入）は、「手動更新」を押すと一覧に表示されます。",
+  added: (n: number) => `手動更新により${formatCount(n)}件の回線が追加されました。`,
+  none: "手動更新しました。追加された回線はありません。",
+  updated: (n: number) => `契約情報が更新された回線: ${formatCount(n)}件`,
+  addedTitle: "追加された回線",
+} as const;
+
+/** A batch that finished while the administrator was elsewhere (components/BatchNotices.tsx). */
+export const noticeTexts = {
+  region: "お知らせ",
+  finished: (kind: string, number: string, status: string) =>
+    `${kind}（受付番号 ${number}）の処理が${status}しました。`,
+  detail: "履歴詳細へ",
+  close: "閉じる",
+  /** Put before the screen's title while finished batches are unread. */
+  titlePrefix: (n: number) => `【処理完了${n > 1 ? ` ${formatCount(n)}件` : ""}】`,
+  enableNotifications: "処理の完了をデスクトップ通知で受け取る",
+  notificationsOn: "処理が完了すると、デスクトップ通知でもお知らせします。",
+  notificationsDenied: "このブラウザではデスクトップ通知が許可されていません。完了は画面上でお知らせします。",
+} as const;
+
+/**
+ * Finding lines and items (issue 17 §6): 選択中のみ表示, sorting, page numbers,
+ * the device column and 履歴詳細's filters. The device names are the manual's;
+ * the other labels are not in it, worded in its style.
+ */
+export const findTexts = {
+  device: "機種",
+  devices: {
+    FEATURE_PHONE_4G: "4Gケータイ",
+    IPHONE: "iPhone",
+    SMARTPHONE: "スマートフォン",
+    WINDOWS10_MOBILE: "Windows 10 Mobile",
+    FEATURE_PHONE_3G: "3Gケータイ",
+  },
+  selectedOnly: "選択中のみ表示",
+  /** The sort button of a column header: what pressing it does. */
+  sortBy: (column: string) => `${column}で並べ替え`,
+  pages: "ページ",
+  pageNumber: (n: number) => `${formatCount(n)}ページ目`,
+  jumpLabel: "ページ番号",
+  jump: "移動",
+  jumpOf: (pages: number) => `/ ${formatCount(pages)}ページ`,
+  /** 履歴詳細: 指定なし/検索/クリア over the receipt's lines. */
+  itemFiltersLabel: "対象回線の絞り込み",
+  itemStatus: "ステータス",
+  itemPhone: "電話番号",
+  itemPhonePlaceholder: "電話番号（一部でも可）",
+  itemStatuses: { PROCESSING: "処理中", SUCCEEDED: "正常終了", FAILED: "異常終了" },
+  emptyItems: "該当する回線はありません。",
+} as const;
+
+/**
+ * 「CSV出力」 (issue 17.3) on the line lists, 履歴 and 履歴詳細: not in the
+ * manual, worded in its style. The server's refusals carry their own texts
+ * (domain/messages.ts exportErrorMessages).
+ */
+export const csvExportTexts = {
+  action: "CSV出力",
+  /** What each button exports. */
+  lines: "回線一覧",
+  history: "履歴",
+  detail: "履歴詳細",
+  encoding: "文字コード",
+  encodings: { utf8: "UTF-8 (BOM付き)", sjis: "Shift_JIS" },
+  /** The group's accessible name: what it exports. */
+  label: (what: string) => `${what}をCSV出力`,
+  exporting: "CSVファイルを作成しています…",
+  failed: "CSV出力できませんでした。しばらく経ってから再度お試しください。",
 } as const;

@@ -1,11 +1,12 @@
 // 検索 / クリア over the line list: free text (number, name, kana,
-// affiliation, group) and a group.
+// affiliation, group; the server reads it as people type it: domain/search.ts),
+// a group, the contract status and the device kind (機種).
 import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 import { MAX_SEARCH_LENGTH } from "../../../domain/search.ts";
-import type { LineFilter } from "../gql/graphql.ts";
+import type { DeviceKind, LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { commonTexts, statusTexts } from "../texts.ts";
+import { commonTexts, findTexts, statusTexts } from "../texts.ts";
 
 const GroupOptionsQuery = graphql(`
   query GroupOptions {
@@ -23,6 +24,7 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
   const [search, setSearch] = useState("");
   const [group, setGroup] = useState("");
   const [contract, setContract] = useState<"" | "ACTIVE" | "CANCELLED">("");
+  const [device, setDevice] = useState<DeviceKind | "">("");
 
   function apply(event?: FormEvent) {
     event?.preventDefault();
@@ -30,6 +32,7 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
       ...(search.trim() ? { search: search.trim() } : {}),
       ...(group === UNGROUPED ? { ungrouped: true } : group ? { groupId: group } : {}),
       ...(contract ? { contractStatus: contract } : {}),
+      ...(device ? { deviceKinds: [device] } : {}),
     });
   }
 
@@ -56,6 +59,7 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
         <option value="ACTIVE">{statusTexts.contract.ACTIVE}</option>
         <option value="CANCELLED">{statusTexts.contract.CANCELLED}</option>
       </select>
+      <DeviceKindSelect value={device} onChange={setDevice} />
       <label>
         <span className="visually-hidden">{commonTexts.search}</span>
         <input
@@ -74,11 +78,38 @@ export function LineFilters({ onChange }: { onChange: (filter: LineFilter) => vo
           setSearch("");
           setGroup("");
           setContract("");
+          setDevice("");
           onChange({});
         }}
       >
         {commonTexts.clear}
       </button>
     </form>
+  );
+}
+
+/** 機種: 指定なし or one device kind, by the manual's names. */
+export function DeviceKindSelect({
+  value,
+  onChange,
+}: {
+  value: DeviceKind | "";
+  onChange: (kind: DeviceKind | "") => void;
+}) {
+  return (
+    <select
+      value={value}
+      onChange={(e) => onChange(e.target.value as DeviceKind | "")}
+      aria-label={findTexts.device}
+    >
+      <option value="">
+        {findTexts.device}: {commonTexts.unspecified}
+      </option>
+      {(Object.keys(findTexts.devices) as DeviceKind[]).map((kind) => (
+        <option key={kind} value={kind}>
+          {findTexts.devices[kind]}
+        </option>
+      ))}
+    </select>
   );
 }

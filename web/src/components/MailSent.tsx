@@ -2,6 +2,7 @@
 // with the reason), and the sending followed live.
 import { Link } from "wouter";
 import { commonTexts, historyTexts, mailTexts } from "../texts.ts";
+import { NotifyButton } from "./BatchNotices.tsx";
 import { Page } from "./Layout.tsx";
 import { LiveProgress, type ProgressCounts } from "./LiveProgress.tsx";
 
@@ -32,7 +33,8 @@ export function MailSent({
       <p className="receipt-number">
         {historyTexts.number}: <Link href={`/history/${receipt.number}`}>{receipt.number}</Link>
       </p>
-      <LiveProgress receiptId={receipt.id} />
+      <LiveProgress receiptId={receipt.id} initial={receipt} />
+      {receipt.status === "PROCESSING" && <NotifyButton />}
       {skipped.length > 0 && (
         <section aria-labelledby="skipped-title">
           <h2 id="skipped-title">

@@ -4,8 +4,10 @@
 import { graphql } from "../gql/index.ts";
 
 export const MailLinesQuery = graphql(`
-  query MailLines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
+  query MailLines(
+    $first: Int, $after: String, $last: Int, $before: String, $offset: Int, $filter: LineFilter, $orderBy: LineOrder
+  ) {
+    lines(first: $first, after: $after, last: $last, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) {
       totalCount
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
       edges {

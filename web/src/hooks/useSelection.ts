@@ -13,11 +13,18 @@ interface State<T> {
   limitError: string | null;
   /** What was answered about this selection. */
   errors: readonly string[];
+  /** The selected lines those answers named (userErrors' lineIds): their rows are marked. */
+  flagged: ReadonlySet<string>;
 }
+
+/** An answer about a selection: a message, or a server's userError naming lines. */
+export type SelectionError = string | { message: string; lineIds?: readonly string[] | null };
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** A new selection: what was answered about the previous one no longer applies. */
 function reselect<T>(selected: Map<string, T>, limitError: string | null): State<T> {
-  return { selected, limitError, errors: [] };
+  return { selected, limitError, errors: [], flagged: NONE };
 }
 
 export function useSelection<T extends { id: string }>(initial: Map<string, T> = new Map()) {
@@ -66,9 +73,17 @@ export function useSelection<T extends { id: string }>(initial: Map<string, T> =
     });
   }, []);
 
-  /** Shows messages about the selection as it is now. */
-  const setErrors = useCallback((errors: readonly string[]) => {
-    setState((current) => ({ ...current, errors }));
+  /** Shows messages about the selection as it is now, and marks the selected lines they name. */
+  const setErrors = useCallback((errors: readonly SelectionError[]) => {
+    setState((current) => ({
+      ...current,
+      errors: [...new Set(errors.map((e) => (typeof e === "string" ? e : e.message)))],
+      flagged: new Set(
+        errors
+          .flatMap((e) => (typeof e === "string" ? [] : (e.lineIds ?? [])))
+          .filter((id) => current.selected.has(id)),
+      ),
+    }));
   }, []);
 
   return {
@@ -79,6 +94,7 @@ export function useSelection<T extends { id: string }>(initial: Map<string, T> =
     update,
     limitError: state.limitError,
     errors: state.errors,
+    flagged: state.flagged,
     setErrors,
   };
 }

@@ -1,6 +1,7 @@
 // 確認画面へ from either selection screen: the server previews the draft
-// (R3, R5); its errors stay on the screen, a clean draft opens 確認 with this
-// preview (確認 shows it and sends what it saw at 決定, R18).
+// (R3, R5); its errors stay on the screen (with the lines they name), a clean
+// draft opens 確認 with this preview (確認 shows it, each line's settings
+// before and after, and sends what it saw at 決定, R18).
 import { useMutation } from "urql";
 import { useLocation } from "wouter";
 import { type PermissionDraft, permissionInput, useFlow } from "../flow.tsx";
@@ -17,7 +18,7 @@ const PreviewMutation = graphql(`
       warnings { code message lineIds }
       lines {
         backup phonebookMigration sharedPhonebookWarning version
-        line { id phoneNumber name group { id name } }
+        line { id phoneNumber name backup phonebookMigration group { id name } }
       }
     }
   }
@@ -28,12 +29,17 @@ export function useToConfirm() {
   const [, navigate] = useLocation();
   const [state, runPreview] = useMutation(PreviewMutation);
 
-  /** Opens 確認 for a draft the server accepts; resolves to the messages to show otherwise. */
-  async function toConfirm(draft: Omit<PermissionDraft, "idempotencyKey" | "preview">): Promise<string[]> {
+  /** Opens 確認 for a draft the server accepts; resolves to the errors to show otherwise. */
+  async function toConfirm(
+    draft: Omit<PermissionDraft, "idempotencyKey" | "preview">,
+  ): Promise<{ message: string; lineIds: readonly string[] }[]> {
     const result = await runPreview({ input: permissionInput(draft) });
     const preview = result.data?.previewPermissionChange;
-    if (!preview) return [commonTexts.networkError];
-    if (preview.userErrors.length > 0) return preview.userErrors.map((e) => e.message);
+    if (!preview) {
+      const message = result.error?.graphQLErrors[0]?.message ?? commonTexts.networkError;
+      return [{ message, lineIds: [] }];
+    }
+    if (preview.userErrors.length > 0) return preview.userErrors;
     flow.setDraft({ ...draft, idempotencyKey: newIdempotencyKey(), preview });
     navigate("/permissions/confirm");
     return [];

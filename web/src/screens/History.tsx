@@ -3,6 +3,7 @@
 // still processing show their live progress.
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
+import { CsvExport } from "../components/CsvExport.tsx";
 import { Page } from "../components/Layout.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LiveProgress } from "../components/LiveProgress.tsx";
@@ -12,11 +13,11 @@ import { formatDateTime, jstDayEnd, jstDayStart } from "../format.ts";
 import type { ReceiptFilter, ReceiptKind, ReceiptStatus } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
-import { commonTexts, historyTexts, statusTexts } from "../texts.ts";
+import { commonTexts, csvExportTexts, historyTexts, statusTexts } from "../texts.ts";
 
 const ReceiptsQuery = graphql(`
-  query Receipts($first: Int, $after: String, $filter: ReceiptFilter) {
-    receipts(first: $first, after: $after, filter: $filter) {
+  query Receipts($first: Int, $after: String, $last: Int, $before: String, $filter: ReceiptFilter) {
+    receipts(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
       edges {
@@ -122,6 +123,12 @@ export function History({ passwordMails = false }: { passwordMails?: boolean }) 
         <output className="counter">{historyTexts.count(list.totalCount)}</output>
         <PageSizeSelect value={pageSize} onChange={setPageSize} />
       </div>
+      <CsvExport
+        what={csvExportTexts.history}
+        path="receipts.csv"
+        view={passwordMails ? "passwordMails" : "history"}
+        variables={{ filter: effective }}
+      />
       {passwordMails ? (
         <p className="note">{historyTexts.passwordNote}</p>
       ) : (
@@ -146,7 +153,9 @@ export function History({ passwordMails = false }: { passwordMails?: boolean }) 
             <th scope="col">{historyTexts.receivedAt}</th>
             {!passwordMails && <th scope="col">{historyTexts.completedAt}</th>}
             <th scope="col">{historyTexts.menu}</th>
-            <th scope="col">{historyTexts.status}</th>
+            <th scope="col" className="status-col">
+              {historyTexts.status}
+            </th>
           </tr>
         </thead>
         <tbody>

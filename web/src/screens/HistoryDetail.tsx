@@ -2,17 +2,16 @@
 // the targets (ON/OFF) and each line's status; mail receipts let the
 // administrator pick lines and resend (R11). Items update live while the
 // receipt is processing.
-import { useState } from "react";
 import { useQuery } from "urql";
-import { Link, useParams } from "wouter";
+import { Link, useLocation, useParams } from "wouter";
 import { Page } from "../components/Layout.tsx";
-import { MailSent } from "../components/MailSent.tsx";
 import { Loading, RequestError } from "../components/Messages.tsx";
 import { AppDownloadMailDetail, PasswordNoticeDetail } from "../components/receipt/MailReceiptDetail.tsx";
 import { PermissionChangeDetail } from "../components/receipt/PermissionChangeDetail.tsx";
 import type { MailRequestFieldsFragment } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
-import { commonTexts, historyTexts, mailTexts } from "../texts.ts";
+import { commonTexts, historyTexts } from "../texts.ts";
+import { mailDonePath, rememberSkipped } from "./MailDone.tsx";
 
 const ReceiptHeaderQuery = graphql(`
   query ReceiptHeader($number: String!) {
@@ -27,9 +26,16 @@ const ReceiptHeaderQuery = graphql(`
 export function HistoryDetail() {
   const { number = "" } = useParams<{ number: string }>();
   const [{ data, fetching, error }] = useQuery({ query: ReceiptHeaderQuery, variables: { number } });
-  // A resend's 完了 replaces the detail it was sent from.
-  const [sent, setSent] = useState<MailRequestFieldsFragment | null>(null);
   const receipt = data?.receipt;
+  const [, navigate] = useLocation();
+  // A resend's 完了 has its own URL (the new receipt's number), so a reload keeps it.
+  const setSent = (sent: MailRequestFieldsFragment) => {
+    if (!sent.receipt || !receipt || receipt.kind === "PERMISSION_CHANGE") return;
+    rememberSkipped(sent.receipt.number, sent.skipped);
+    navigate(
+      mailDonePath({ number: sent.receipt.number, kind: receipt.kind }, { resentFrom: receipt.number }),
+    );
+  };
 
   if (fetching && !data) return <Loading />;
   if (!receipt) {
@@ -44,23 +50,13 @@ export function HistoryDetail() {
     );
   }
 
-  if (sent?.receipt) {
-    return (
-      <MailSent
-        title={mailTexts.resend}
-        lead={mailTexts.resendDoneLead}
-        receipt={sent.receipt}
-        skipped={sent.skipped}
-      />
-    );
-  }
-
+  // Keyed by number: following a lineage link or a retry starts the next receipt's detail afresh.
   switch (receipt.kind) {
     case "PERMISSION_CHANGE":
-      return <PermissionChangeDetail receipt={receipt} />;
+      return <PermissionChangeDetail key={receipt.number} receipt={receipt} />;
     case "APP_DOWNLOAD_MAIL":
-      return <AppDownloadMailDetail receipt={receipt} onSent={setSent} />;
+      return <AppDownloadMailDetail key={receipt.number} receipt={receipt} onSent={setSent} />;
     case "PASSWORD_NOTICE_MAIL":
-      return <PasswordNoticeDetail receipt={receipt} onSent={setSent} />;
+      return <PasswordNoticeDetail key={receipt.number} receipt={receipt} onSent={setSent} />;
   }
 }

@@ -3,16 +3,32 @@
 // useToConfirm); 決定 sends the draft with one idempotency key (a double click
 // or a retry cannot create two receipts) and with what this preview saw (R18:
 // the lines' versions and the previewToken), so a line changed by someone else
-// since it was shown here is refused instead of overwritten.
+// since it was shown here is refused instead of overwritten. Each feature
+// shows its setting before → after, and lines whose settings would not change
+// are marked 変更なし (and counted above the table).
 import { useState } from "react";
 import { useMutation } from "urql";
 import { Link, useLocation } from "wouter";
+import { ActionBar } from "../components/ActionBar.tsx";
 import { Page, Steps } from "../components/Layout.tsx";
-import { ErrorMessages } from "../components/Messages.tsx";
 import { Pager, PageSizeSelect } from "../components/Paging.tsx";
-import { type MailLine, mailLine, permissionInput, seenAtConfirm, useFlow } from "../flow.tsx";
+import { TableRegion } from "../components/TableRegion.tsx";
+import { permissionInput, seenAtConfirm, useFlow } from "../flow.tsx";
 import { graphql } from "../gql/index.ts";
-import { commonTexts, permissionTexts } from "../texts.ts";
+import { commonTexts, guidanceTexts, permissionTexts } from "../texts.ts";
+
+const onOff = (value: boolean) => (value ? commonTexts.on : commonTexts.off);
+
+/** A feature's cell: before → after, the after emphasised when it changes. */
+function Change({ before, after }: { before: boolean; after: boolean }) {
+  if (before === after)
+    return <span className="same">{guidanceTexts.beforeAfter(onOff(before), onOff(after))}</span>;
+  return (
+    <span className="changed">
+      {onOff(before)} → <strong>{onOff(after)}</strong>
+    </span>
+  );
+}
 
 const SubmitMutation = graphql(`
   mutation SubmitPermissionChange($input: PermissionChangeInput!) {
@@ -28,6 +44,8 @@ export function PermissionConfirm() {
   const [, navigate] = useLocation();
   const draft = flow.draft;
   const [errors, setErrors] = useState<string[]>([]);
+  /** Lines 決定 was refused for (e.g. R5's CONFLICT): marked in the table. */
+  const [flagged, setFlagged] = useState<ReadonlySet<string>>(new Set());
   const [pageSize, setPageSize] = useState(20);
   const [page, setPage] = useState(0);
   const [submitting, submit] = useMutation(SubmitMutation);
@@ -48,30 +66,33 @@ export function PermissionConfirm() {
       input: { ...permissionInput(draft, seenAtConfirm(preview)), idempotencyKey: draft.idempotencyKey },
     });
     const payload = result.data?.submitPermissionChange;
-    if (!payload) return setErrors([commonTexts.networkError]);
+    if (!payload) return setErrors([result.error?.graphQLErrors[0]?.message ?? commonTexts.networkError]);
     if (payload.userErrors.length > 0 || !payload.receipt) {
-      return setErrors(payload.userErrors.map((e) => e.message));
+      setFlagged(new Set(payload.userErrors.flatMap((e) => e.lineIds)));
+      return setErrors([...new Set(payload.userErrors.map((e) => e.message))]);
     }
-    // R9: the app-mail screen opens with the lines that were just allowed.
-    const allowed = new Map<string, MailLine>();
-    for (const target of preview.lines) {
-      if (target.backup || target.phonebookMigration) allowed.set(target.line.id, mailLine(target.line));
-    }
-    flow.setPreselected(allowed);
-    flow.setReceipt({ id: payload.receipt.id, number: payload.receipt.number });
     flow.setDraft(null);
-    navigate("/permissions/done");
+    // 完了 reads the receipt by its number (a reload shows it again), and its
+    // アプリダウンロード依頼 the lines this receipt allowed (R9).
+    navigate(`/permissions/done/${payload.receipt.number}`);
   }
 
   const lines = preview.lines;
   const pages = Math.max(1, Math.ceil(lines.length / pageSize));
   const rows = lines.slice(page * pageSize, (page + 1) * pageSize);
   const cautions = preview.warnings;
+  const unchanged = (target: (typeof lines)[number]) =>
+    target.backup === target.line.backup && target.phonebookMigration === target.line.phonebookMigration;
+  const unchangedCount = lines.filter(unchanged).length;
 
   return (
     <Page title={permissionTexts.confirmTitle} lead={[permissionTexts.confirmLead]}>
       <Steps current={1} />
-      <ErrorMessages errors={errors} />
+      {unchangedCount > 0 && (
+        <p className="caution" role="note">
+          {guidanceTexts.unchangedCount(unchangedCount, lines.length)}
+        </p>
+      )}
       {cautions.map((warning) => (
         <aside key={warning.code} className="caution" role="note">
           {warning.message.split("\n").map((line) => (
@@ -90,7 +111,7 @@ export function PermissionConfirm() {
           }}
         />
       </div>
-      <div className="table-wrap">
+      <TableRegion label={permissionTexts.confirmTitle}>
         <table aria-label={permissionTexts.confirmTitle}>
           <thead>
             <tr>
@@ -100,18 +121,29 @@ export function PermissionConfirm() {
               <th scope="col">{commonTexts.name}</th>
               <th scope="col">{commonTexts.backup}</th>
               <th scope="col">{commonTexts.migration}</th>
+              <th scope="col">{guidanceTexts.change}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((target, index) => (
-              <tr key={target.line.id}>
-                <td>{page * pageSize + index + 1}</td>
+              <tr
+                key={target.line.id}
+                className={
+                  flagged.has(target.line.id) ? "flagged" : unchanged(target) ? "unchanged" : undefined
+                }
+              >
+                <td>
+                  {page * pageSize + index + 1}
+                  {flagged.has(target.line.id) && <span className="flag">{guidanceTexts.flaggedRow}</span>}
+                </td>
                 <td>{target.line.group?.name ?? ""}</td>
                 <td>{target.line.phoneNumber}</td>
                 <td>{target.line.name}</td>
-                <td>{target.backup ? commonTexts.on : commonTexts.off}</td>
                 <td>
-                  {target.phonebookMigration ? commonTexts.on : commonTexts.off}
+                  <Change before={target.line.backup} after={target.backup} />
+                </td>
+                <td>
+                  <Change before={target.line.phonebookMigration} after={target.phonebookMigration} />
                   {target.sharedPhonebookWarning && (
                     <span className="mark" title="共有電話帳">
                       {" "}
@@ -119,14 +151,20 @@ export function PermissionConfirm() {
                     </span>
                   )}
                 </td>
+                <td>{unchanged(target) ? guidanceTexts.unchanged : ""}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <output className="counter">{commonTexts.lineCount(preview.totalCount)}</output>
       <Pager page={page} pages={pages} onChange={setPage} label="確認のページ" />
-      <div className="actions">
+      <ActionBar
+        errors={errors}
+        flagged={preview.lines
+          .filter((target) => flagged.has(target.line.id))
+          .map((target) => ({ id: target.line.id, phoneNumber: target.line.phoneNumber }))}
+      >
         <Link
           href={draft.source === "lines" ? "/permissions/lines" : "/permissions/groups"}
           className="button"
@@ -141,7 +179,7 @@ export function PermissionConfirm() {
         >
           {permissionTexts.decide}
         </button>
-      </div>
+      </ActionBar>
     </Page>
   );
 }

@@ -1,21 +1,34 @@
 // グループから選ぶ/設定: one target pair per group (R6), applied to all its
-// members; groups holding an out-of-service (3G) line cannot be chosen.
+// members; groups holding an out-of-service (3G) line cannot be chosen. Each
+// feature of a chosen group starts unset (「選択してください」) and must be
+// set to ON or OFF before 確認: an unticked box no longer turns a feature OFF
+// for every member unasked (the API keeps one pair per group). The members of
+// the chosen groups are counted as they are chosen, and more than 200 is said
+// at once (R3), not after a round trip.
 import { useState } from "react";
 import { Link } from "wouter";
+import { ActionBar } from "../components/ActionBar.tsx";
 import { Page, Steps } from "../components/Layout.tsx";
-import { ErrorMessages, Loading, RequestError } from "../components/Messages.tsx";
+import { Loading, RequestError } from "../components/Messages.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { PermissionHelp } from "../components/PermissionHelp.tsx";
 import { SelectionBar } from "../components/SelectionBar.tsx";
+import { TableRegion } from "../components/TableRegion.tsx";
 import { type GroupChoice, useFlow } from "../flow.tsx";
 import { graphql } from "../gql/index.ts";
 import { usePagedConnection } from "../hooks/usePagedConnection.ts";
+import { MAX_LINES } from "../hooks/useSelection.ts";
 import { useToConfirm } from "../hooks/useToConfirm.ts";
-import { commonTexts, permissionTexts, screenTexts } from "../texts.ts";
+import { commonTexts, guidanceTexts, permissionTexts, screenTexts, userErrorMessages } from "../texts.ts";
+
+type Target = "backup" | "phonebookMigration";
+
+/** A group's target as its select shows it. */
+const targetValue = (value: boolean | null | undefined) => (value == null ? "" : value ? "on" : "off");
 
 const PermissionGroupsQuery = graphql(`
-  query PermissionGroups($first: Int, $after: String) {
-    groups(first: $first, after: $after) {
+  query PermissionGroups($first: Int, $after: String, $last: Int, $before: String) {
+    groups(first: $first, after: $after, last: $last, before: $before) {
       totalCount
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
       edges { cursor node { id name memberCount selectable } }
@@ -43,8 +56,8 @@ export function PermissionGroups() {
     id: g.id,
     name: g.name,
     memberCount: g.memberCount,
-    backup: false,
-    phonebookMigration: false,
+    backup: null,
+    phonebookMigration: null,
   });
   const update = (fn: (next: Map<string, GroupChoice>) => void) =>
     setSelected((current) => {
@@ -52,39 +65,56 @@ export function PermissionGroups() {
       fn(next);
       return next;
     });
-  function setTarget(g: Row, field: "backup" | "phonebookMigration", value: boolean) {
-    update((next) => next.set(g.id, { ...(next.get(g.id) ?? choice(g)), [field]: value }));
+  function setTarget(g: Row, field: Target, value: string) {
+    const target = value === "" ? null : value === "on";
+    update((next) => next.set(g.id, { ...(next.get(g.id) ?? choice(g)), [field]: target }));
+    setErrors([]);
   }
   const members = [...selected.values()].reduce((sum, g) => sum + g.memberCount, 0);
+  /** R3's limit over the members of the chosen groups, said as soon as it is passed. */
+  const overLimit = members > MAX_LINES ? userErrorMessages.TOO_MANY_LINES : null;
+
+  async function toConfirmScreen() {
+    if (selected.size === 0) return setErrors([userErrorMessages.NO_LINES_SELECTED]);
+    if (overLimit) return setErrors([overLimit]);
+    const unset = [...selected.values()].filter((g) => g.backup === null || g.phonebookMigration === null);
+    if (unset.length > 0) return setErrors([guidanceTexts.groupTargetRequired(unset.map((g) => g.name))]);
+    const answered = await toConfirm({ source: "groups", lines: new Map(), groups: selected });
+    setErrors([...new Set(answered.map((e) => e.message))]);
+  }
 
   return (
     <Page title={permissionTexts.groupsTitle}>
       <Steps current={1} />
       <PermissionHelp />
       <p className="note">{screenTexts.GROUP_WITH_3G_NOT_SELECTABLE}</p>
-      <ErrorMessages errors={errors} />
+      <p className="note">{guidanceTexts.groupTargetHelp}</p>
       <RequestError error={list.error} />
       <SelectionBar
         selected={selected.size}
         total={list.totalCount}
         pageSize={pageSize}
         onPageSize={setPageSize}
-        onSelectPage={() =>
+        onSelectPage={() => {
+          setErrors([]);
           update((next) => {
             for (const g of list.rows) if (g.selectable && !next.has(g.id)) next.set(g.id, choice(g));
-          })
-        }
-        onDeselectPage={() =>
+          });
+        }}
+        onDeselectPage={() => {
+          setErrors([]);
           update((next) => {
             for (const g of list.rows) next.delete(g.id);
-          })
-        }
+          });
+        }}
       />
-      <p className="counter-detail">対象回線数: {members}件</p>
+      <output className="counter-detail" aria-live="polite">
+        {guidanceTexts.groupMembers(members)}
+      </output>
       {list.loading ? (
         <Loading />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label={permissionTexts.groupsTitle}>
           <table aria-label={permissionTexts.groupsTitle}>
             <thead>
               <tr>
@@ -92,7 +122,9 @@ export function PermissionGroups() {
                 <th scope="col">{commonTexts.no}</th>
                 <th scope="col">{commonTexts.group}</th>
                 <th scope="col">{commonTexts.members}</th>
-                <th scope="col">{commonTexts.status}</th>
+                <th scope="col" className="status-col">
+                  {commonTexts.status}
+                </th>
                 <th scope="col">{commonTexts.backup}</th>
                 <th scope="col">{commonTexts.migration}</th>
               </tr>
@@ -107,60 +139,56 @@ export function PermissionGroups() {
                         type="checkbox"
                         checked={Boolean(chosen)}
                         disabled={!g.selectable}
-                        onChange={(e) =>
+                        onChange={(e) => {
+                          setErrors([]);
                           update((next) => {
                             if (e.target.checked) next.set(g.id, choice(g));
                             else next.delete(g.id);
-                          })
-                        }
+                          });
+                        }}
                         aria-label={`${g.name}を選択`}
                       />
                     </td>
                     <td>{list.page * pageSize + index + 1}</td>
                     <td>{g.name}</td>
-                    <td>{g.memberCount}名</td>
-                    <td>{g.selectable ? "サービス中" : "サービス対象外の回線を含む"}</td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={chosen?.backup ?? false}
-                        disabled={!g.selectable}
-                        onChange={(e) => setTarget(g, "backup", e.target.checked)}
-                        aria-label={`${g.name}の${commonTexts.backup}`}
-                      />
+                    <td>{guidanceTexts.memberCount(g.memberCount)}</td>
+                    <td className="status-col">
+                      {g.selectable ? "サービス中" : "サービス対象外の回線を含む"}
                     </td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={chosen?.phonebookMigration ?? false}
-                        disabled={!g.selectable}
-                        onChange={(e) => setTarget(g, "phonebookMigration", e.target.checked)}
-                        aria-label={`${g.name}の${commonTexts.migration}`}
-                      />
-                    </td>
+                    {(["backup", "phonebookMigration"] as const).map((field) => (
+                      <td key={field}>
+                        <select
+                          value={targetValue(chosen?.[field])}
+                          disabled={!g.selectable}
+                          // Chosen but still unset: 確認画面へ asks for it.
+                          aria-invalid={
+                            chosen && chosen[field] === null && errors.length > 0 ? true : undefined
+                          }
+                          onChange={(e) => setTarget(g, field, e.target.value)}
+                          aria-label={`${g.name}の${field === "backup" ? commonTexts.backup : commonTexts.migration}`}
+                        >
+                          <option value="">{guidanceTexts.groupTargetUnset}</option>
+                          <option value="on">{guidanceTexts.groupTargetOn}</option>
+                          <option value="off">{guidanceTexts.groupTargetOff}</option>
+                        </select>
+                      </td>
+                    ))}
                   </tr>
                 );
               })}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="グループ一覧のページ" />
-      <div className="actions">
+      <ActionBar errors={errors} notice={overLimit}>
         <Link href="/permissions" className="button">
           {commonTexts.back}
         </Link>
-        <button
-          type="button"
-          className="primary"
-          disabled={previewing}
-          onClick={async () =>
-            setErrors(await toConfirm({ source: "groups", lines: new Map(), groups: selected }))
-          }
-        >
+        <button type="button" className="primary" disabled={previewing} onClick={toConfirmScreen}>
           {permissionTexts.toConfirm}
         </button>
-      </div>
+      </ActionBar>
     </Page>
   );
 }

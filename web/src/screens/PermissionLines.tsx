@@ -5,22 +5,29 @@ import { useState } from "react";
 import { useSubscription } from "urql";
 import { Link } from "wouter";
 import { isOutOfService } from "../../../domain/rules/selection.ts";
+import { ActionBar } from "../components/ActionBar.tsx";
+import { CsvExport } from "../components/CsvExport.tsx";
+import { CsvSelect } from "../components/CsvSelect.tsx";
 import { Page, Steps } from "../components/Layout.tsx";
 import { LineFilters } from "../components/LineFilters.tsx";
-import { ListTable, SelectRow } from "../components/ListTable.tsx";
+import { ListTable, SelectRow, SortHeader } from "../components/ListTable.tsx";
 import { Pager } from "../components/Paging.tsx";
 import { PermissionHelp } from "../components/PermissionHelp.tsx";
-import { SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
+import { RosterRefresh } from "../components/RosterRefresh.tsx";
+import { SelectedOnlyToggle } from "../components/SelectedOnly.tsx";
+import { listTotal, SelectionBar, SelectionControls } from "../components/SelectionBar.tsx";
 import { type LineChoice, useFlow } from "../flow.tsx";
 import type { LineFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
 import { useSelectableList } from "../hooks/useSelectableList.ts";
 import { useToConfirm } from "../hooks/useToConfirm.ts";
-import { commonTexts, permissionTexts, statusTexts } from "../texts.ts";
+import { commonTexts, csvExportTexts, findTexts, permissionTexts, statusTexts } from "../texts.ts";
 
 export const PermissionLinesQuery = graphql(`
-  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
+  query PermissionLines(
+    $first: Int, $after: String, $last: Int, $before: String, $offset: Int, $filter: LineFilter, $orderBy: LineOrder
+  ) {
+    lines(first: $first, after: $after, last: $last, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) {
       totalCount
       pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
       edges {
@@ -44,20 +51,22 @@ export const LineStatusSubscription = graphql(`
 export function PermissionLines() {
   const flow = useFlow();
   const [filter, setFilter] = useState<LineFilter>({});
-  const { selection, list, toChoice, controls, rowProps } = useSelectableList({
-    query: PermissionLinesQuery,
-    variables: { filter },
-    connection: (data) => data.lines,
-    initial: flow.draft?.source === "lines" ? flow.draft.lines : new Map<string, LineChoice>(),
-    toChoice: (line): LineChoice => ({
-      id: line.id,
-      phoneNumber: line.phoneNumber,
-      name: line.name,
-      groupName: line.group?.name ?? null,
-      backup: line.backup,
-      phonebookMigration: line.phonebookMigration,
-    }),
-  });
+  const { selection, list, toChoice, controls, rowProps, sortProps, selectedOnly, shown } = useSelectableList(
+    {
+      query: PermissionLinesQuery,
+      variables: { filter },
+      connection: (data) => data.lines,
+      initial: flow.draft?.source === "lines" ? flow.draft.lines : new Map<string, LineChoice>(),
+      toChoice: (line): LineChoice => ({
+        id: line.id,
+        phoneNumber: line.phoneNumber,
+        name: line.name,
+        groupName: line.group?.name ?? null,
+        backup: line.backup,
+        phonebookMigration: line.phonebookMigration,
+      }),
+    },
+  );
   const { toConfirm, previewing } = useToConfirm();
   useSubscription({ query: LineStatusSubscription });
 
@@ -84,16 +93,35 @@ export function PermissionLines() {
       <Steps current={1} />
       <PermissionHelp />
       <LineFilters onChange={setFilter} />
+      <RosterRefresh />
+      <CsvSelect
+        selection={selection}
+        targets
+        toChoice={({ line, backup, phonebookMigration }): LineChoice => ({
+          id: line.id,
+          phoneNumber: line.phoneNumber,
+          name: line.name,
+          groupName: line.group?.name ?? null,
+          // A cell left empty keeps the line's current setting, as ticking the row does.
+          backup: backup ?? line.backup,
+          phonebookMigration: phonebookMigration ?? line.phonebookMigration,
+        })}
+      />
       <SelectionControls {...controls} />
+      <SelectedOnlyToggle {...selectedOnly} />
+      <CsvExport what={csvExportTexts.lines} path="lines.csv" view="permissions" variables={shown} />
       <ListTable list={list} label={permissionTexts.linesTitle}>
         <thead>
           <tr>
             <th scope="col">{commonTexts.select}</th>
             <th scope="col">{commonTexts.no}</th>
-            <th scope="col">{commonTexts.group}</th>
-            <th scope="col">{commonTexts.phone}</th>
-            <th scope="col">{commonTexts.name}</th>
-            <th scope="col">{commonTexts.status}</th>
+            <SortHeader {...sortProps("GROUP_NAME")}>{commonTexts.group}</SortHeader>
+            <SortHeader {...sortProps("PHONE_NUMBER")}>{commonTexts.phone}</SortHeader>
+            <SortHeader {...sortProps("NAME")}>{commonTexts.name}</SortHeader>
+            <SortHeader {...sortProps("STATUS")} className="status-col">
+              {commonTexts.status}
+            </SortHeader>
+            <SortHeader {...sortProps("DEVICE_KIND")}>{findTexts.device}</SortHeader>
             <th scope="col">
               <label>
                 <input
@@ -125,17 +153,18 @@ export function PermissionLines() {
             const chosen = selection.selected.get(line.id);
             const outOfService = isOutOfService(line.deviceKind);
             return (
-              <SelectRow key={line.id} {...rowProps(line, index)}>
+              <SelectRow key={line.id} {...rowProps(line, index)} flagged={selection.flagged.has(line.id)}>
                 <td>{line.group?.name ?? ""}</td>
                 <td>{line.phoneNumber}</td>
                 <td>{line.name}</td>
-                <td>
+                <td className="status-col">
                   {outOfService
                     ? statusTexts.outOfService
                     : line.contractStatus === "CANCELLED"
                       ? statusTexts.contract.CANCELLED
                       : statusTexts.line[line.status]}
                 </td>
+                <td>{findTexts.devices[line.deviceKind]}</td>
                 <td>
                   <input
                     type="checkbox"
@@ -159,9 +188,14 @@ export function PermissionLines() {
           })}
         </tbody>
       </ListTable>
-      <SelectionBar selected={selection.selected.size} total={list.totalCount} />
+      <SelectionBar selected={selection.selected.size} total={listTotal(list)} />
       <Pager page={list.page} pages={list.pages} onChange={list.setPage} label="回線一覧のページ" />
-      <div className="actions">
+      <ActionBar
+        errors={selection.errors}
+        notice={selection.limitError}
+        flagged={[...selection.flagged].flatMap((id) => selection.selected.get(id) ?? [])}
+        onDeselectFlagged={() => selection.deselectPage([...selection.flagged].map((id) => ({ id })))}
+      >
         <Link href="/permissions" className="button">
           {commonTexts.back}
         </Link>
@@ -177,7 +211,7 @@ export function PermissionLines() {
         >
           {permissionTexts.toConfirm}
         </button>
-      </div>
+      </ActionBar>
     </Page>
   );
 }

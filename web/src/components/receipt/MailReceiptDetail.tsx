@@ -9,10 +9,21 @@ import type { MailRequestFieldsFragment, ResendMailInput } from "../../gql/graph
 import { graphql } from "../../gql/index.ts";
 import { usePasswordInquiry } from "../../hooks/usePasswordInquiry.ts";
 import { useReceiptItems } from "../../hooks/useReceiptItems.ts";
-import { commonTexts, historyTexts, mailTexts, screenTexts, userErrorMessages } from "../../texts.ts";
+import {
+  commonTexts,
+  csvExportTexts,
+  historyTexts,
+  mailTexts,
+  screenTexts,
+  userErrorMessages,
+} from "../../texts.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
+import { CsvExport } from "../CsvExport.tsx";
 import { ErrorMessages, Loading } from "../Messages.tsx";
 import { Pager, PageSizeSelect } from "../Paging.tsx";
+import { TableRegion } from "../TableRegion.tsx";
+import { ItemFilters } from "./ItemFilters.tsx";
+import { ReceiptLineage, useReceiptLineage } from "./ReceiptLineage.tsx";
 import { ItemStatusCell, type ReceiptHeader, ReceiptPage } from "./ReceiptPage.tsx";
 
 const ResendAppDownloadMail = graphql(`
@@ -79,6 +90,7 @@ function MailItems({
   };
 }) {
   const items = useReceiptItems(receipt.number);
+  const lineage = useReceiptLineage(receipt);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
@@ -116,7 +128,14 @@ function MailItems({
   const inquire = passwords?.inquire;
   return (
     <ReceiptPage receipt={receipt}>
+      <ReceiptLineage kind={receipt.kind} lineage={lineage} />
       <ErrorMessages errors={errors} />
+      <ItemFilters onChange={items.setFilter} empty={items.rows.length === 0 && !items.loadingPage} />
+      <CsvExport
+        what={csvExportTexts.detail}
+        path={`receipts/${receipt.number}/items.csv`}
+        variables={{ filter: items.filter }}
+      />
       <div className="selection-bar">
         <output className="counter">{commonTexts.selectionCounter(checked.size, items.totalCount)}</output>
         <button
@@ -138,7 +157,7 @@ function MailItems({
       {items.loading ? (
         <Loading />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label={historyTexts.detailTitle}>
           <table aria-label={historyTexts.detailTitle}>
             <thead>
               <tr>
@@ -149,7 +168,9 @@ function MailItems({
                 <th scope="col">{commonTexts.name}</th>
                 {passwords && <th scope="col">{mailTexts.password}</th>}
                 <th scope="col">{historyTexts.receivedAt}</th>
-                <th scope="col">{historyTexts.status}</th>
+                <th scope="col" className="status-col">
+                  {historyTexts.status}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -176,7 +197,7 @@ function MailItems({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <Pager page={items.page} pages={items.pages} onChange={items.setPage} label="履歴詳細のページ" />
       <div className="actions">

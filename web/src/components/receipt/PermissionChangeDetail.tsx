@@ -1,16 +1,30 @@
-// 履歴詳細 of a permission change: each line's targets (ON/OFF) and status.
+// 履歴詳細 of a permission change: each line's targets (ON/OFF) and status,
+// the receipts it came from or led to, and 「異常終了分を再設定」 (R19).
 import { Link } from "wouter";
 import { formatDateTime } from "../../format.ts";
 import { useReceiptItems } from "../../hooks/useReceiptItems.ts";
-import { commonTexts, historyTexts, permissionTexts } from "../../texts.ts";
+import { commonTexts, csvExportTexts, historyTexts, permissionTexts } from "../../texts.ts";
+import { CsvExport } from "../CsvExport.tsx";
 import { Loading } from "../Messages.tsx";
 import { Pager, PageSizeSelect } from "../Paging.tsx";
+import { TableRegion } from "../TableRegion.tsx";
+import { ItemFilters } from "./ItemFilters.tsx";
+import { ReceiptLineage, useReceiptLineage } from "./ReceiptLineage.tsx";
 import { ItemStatusCell, type ReceiptHeader, ReceiptPage } from "./ReceiptPage.tsx";
+import { RetryFailedAction } from "./RetryFailed.tsx";
 
 export function PermissionChangeDetail({ receipt }: { receipt: ReceiptHeader }) {
   const items = useReceiptItems(receipt.number);
+  const lineage = useReceiptLineage(receipt);
   return (
     <ReceiptPage receipt={receipt}>
+      <ReceiptLineage kind={receipt.kind} lineage={lineage} />
+      <ItemFilters onChange={items.setFilter} empty={items.rows.length === 0 && !items.loadingPage} />
+      <CsvExport
+        what={csvExportTexts.detail}
+        path={`receipts/${receipt.number}/items.csv`}
+        variables={{ filter: items.filter }}
+      />
       <div className="selection-bar">
         <output className="counter">{`対象回線選択: ${items.totalCount}件`}</output>
         <PageSizeSelect value={items.pageSize} onChange={items.setPageSize} />
@@ -18,7 +32,7 @@ export function PermissionChangeDetail({ receipt }: { receipt: ReceiptHeader }) 
       {items.loading ? (
         <Loading />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label={historyTexts.detailTitle}>
           <table aria-label={historyTexts.detailTitle}>
             <thead>
               <tr>
@@ -29,7 +43,9 @@ export function PermissionChangeDetail({ receipt }: { receipt: ReceiptHeader }) 
                 <th scope="col">{historyTexts.completedAt}</th>
                 <th scope="col">{commonTexts.backup}</th>
                 <th scope="col">{commonTexts.migration}</th>
-                <th scope="col">{historyTexts.status}</th>
+                <th scope="col" className="status-col">
+                  {historyTexts.status}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -47,9 +63,10 @@ export function PermissionChangeDetail({ receipt }: { receipt: ReceiptHeader }) 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       <Pager page={items.page} pages={items.pages} onChange={items.setPage} label="履歴詳細のページ" />
+      <RetryFailedAction receiptId={receipt.id} count={lineage?.retryableItemCount ?? 0} />
       <div className="actions">
         <Link href="/history" className="button">
           {commonTexts.back}

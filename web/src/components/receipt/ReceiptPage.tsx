@@ -6,10 +6,12 @@ import type { ReceiptHeaderQuery } from "../../gql/graphql.ts";
 import { historyTexts, statusTexts } from "../../texts.ts";
 import { Page } from "../Layout.tsx";
 import { LiveProgress, type Waiting, WaitingNote } from "../LiveProgress.tsx";
+import { useSettledItems } from "./useSettledItems.ts";
 
 export type ReceiptHeader = NonNullable<ReceiptHeaderQuery["receipt"]>;
 
 export function ReceiptPage({ receipt, children }: { receipt: ReceiptHeader; children: ReactNode }) {
+  useSettledItems(receipt);
   const kindLabel =
     receipt.kind === "PASSWORD_NOTICE_MAIL" ? historyTexts.passwordMenu : statusTexts.kind[receipt.kind];
   return (
@@ -49,7 +51,7 @@ export function ItemStatusCell({
   item: { status: keyof typeof statusTexts.item; error?: { message: string } | null } & Waiting;
 }) {
   return (
-    <td>
+    <td className="status-col">
       {statusTexts.item[item.status]}
       {item.error && <span className="item-error">（{item.error.message}）</span>}
       {item.status === "PROCESSING" && <WaitingNote waitingFor={item.waitingFor} retryAt={item.retryAt} />}
