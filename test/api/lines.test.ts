@@ -18,7 +18,8 @@ let listed: SeededLine[];
 beforeAll(async () => {
   const started = await startScenarioApp(
     linesScenario,
-    { FAKE_NOW: LINES_NOW, ACCEPTANCE_HOURS: "09:00-23:00" },
+    // The session stays cached for the whole file (see test/realtime/shared-reads.test.ts).
+    { FAKE_NOW: LINES_NOW, ACCEPTANCE_HOURS: "09:00-23:00", ACTOR_CACHE_MS: "60000" },
     // No background worker: its polling would show up among the recorded calls.
     { onOperation: operations.onOperation, startWorker: false },
   );

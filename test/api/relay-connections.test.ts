@@ -67,7 +67,8 @@ const firstPages: Record<string, string[]> = {};
 beforeAll(async () => {
   const started = await startScenarioApp(
     fullPageScenario,
-    { FAKE_NOW: "2026-11-24T10:00:00+09:00" },
+    // The session stays cached for the whole file (see test/realtime/shared-reads.test.ts).
+    { FAKE_NOW: "2026-11-24T10:00:00+09:00", ACTOR_CACHE_MS: "60000" },
     { onOperation: operations.onOperation, startWorker: false },
   );
   server = started;
