@@ -2,8 +2,11 @@
 // administrator's (or API token's) earlier request of the same kind and the
 // same body; the same key with another body is refused; another caller's key
 // is simply a new request for them, and reveals nothing of the first.
+// Scenario: idempotencyScenario (one 営業部 line for GroupA@admin, a line of its own for each test in 開発部).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { idempotencyScenario } from "../scenarios/receipts.scenarios.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
@@ -35,27 +38,20 @@ const BAD_KEY = expect.objectContaining({
   extensions: expect.objectContaining({ code: "BAD_USER_INPUT", field: "idempotencyKey" }),
 });
 
-interface DemoLine {
-  id: string;
-  phoneNumber: string;
-  deviceKind: string;
-  appPreinstalled: boolean;
-  group: { name: string } | null;
-}
-
 let server: RunningApp;
 let url: string;
 const tokens = { manager: "", substitute: "", groupA: "", api: "" };
-/** Lines no test here touches twice in a permission change (a line in flight would be a CONFLICT). */
-let spare: DemoLine[];
-let sales: DemoLine[];
+/** Each test's own lines: none is touched twice in a permission change (a line in flight would be a CONFLICT). */
+let lines: Seeded<keyof typeof idempotencyScenario.account.lines>["lines"];
 
 beforeAll(async () => {
-  server = await startTestApp({
+  const started = await startScenarioApp(idempotencyScenario, {
     FAKE_NOW: "2026-11-24T10:00:00+09:00",
     CARRIER_LATENCY_MS: "0",
     CARRIER_FAILURE_RATE: "0",
   });
+  server = started;
+  lines = started.data.lines;
   url = server.graphqlUrl;
   tokens.manager = await loginAs(url, "Manager@admin");
   tokens.substitute = await loginAs(url, "Substitute@admin");
@@ -68,28 +64,11 @@ beforeAll(async () => {
     tokens.manager,
   );
   tokens.api = created.data.createApiToken.token;
-  const page = await graphql(
-    url,
-    `{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node {
-        id phoneNumber deviceKind appPreinstalled group { name } } } } }`,
-    {},
-    tokens.manager,
-  );
-  const active: DemoLine[] = page.data.lines.edges.map((e: { node: DemoLine }) => e.node);
-  // Lines every kind of request can take: smartphones (mail needed) outside 3G groups.
-  const usable = active.filter(
-    (l) => (l.deviceKind === "SMARTPHONE" || l.deviceKind === "IPHONE") && !l.appPreinstalled,
-  );
-  sales = usable.filter((l) => l.group?.name === "営業部");
-  spare = usable.filter((l) => l.group?.name !== "営業部" && l.group?.name !== "物流部");
-  expect(sales.length).toBeGreaterThanOrEqual(2);
-  expect(spare.length).toBeGreaterThanOrEqual(12);
 });
 afterAll(() => server.stop());
 
-const take = () => spare.shift()!;
-const targets = (lines: DemoLine[], backup = true) =>
-  lines.map((l) => ({ lineId: l.id, backup, phonebookMigration: true }));
+const targets = (chosen: SeededLine[], backup = true) =>
+  chosen.map((l) => ({ lineId: l.id, backup, phonebookMigration: true }));
 
 async function submit(token: string, input: Record<string, unknown>) {
   const result = await graphql(url, SUBMIT, { input }, token);
@@ -108,11 +87,11 @@ const keyed = (key: string) =>
 
 describe("R17 the same caller", () => {
   it("same key, same request (lines in another order): the original receipt, replayed", async () => {
-    const lines = [take(), take()];
-    const first = await submit(tokens.manager, { lines: targets(lines), idempotencyKey: "r17-same" });
+    const both = [lines.reordered1, lines.reordered2];
+    const first = await submit(tokens.manager, { lines: targets(both), idempotencyKey: "r17-same" });
     expect(first).toMatchObject({ replayed: false, userErrors: [] });
     const again = await submit(tokens.manager, {
-      lines: targets([...lines].reverse()),
+      lines: targets([...both].reverse()),
       idempotencyKey: "  r17-same ",
     });
     expect(again).toEqual({ ...first, replayed: true });
@@ -120,12 +99,12 @@ describe("R17 the same caller", () => {
   });
 
   it("same key, another request: IDEMPOTENCY_KEY_REUSED, and nothing is written", async () => {
-    const line = take();
+    const { keyReused: line, another } = lines;
     const first = await submit(tokens.manager, { lines: targets([line]), idempotencyKey: "r17-other" });
     expect(first.userErrors).toEqual([]);
     const before = await server.app.database.prisma.receipt.count();
     // Another pair for the same line, then another line: both are other requests.
-    for (const input of [{ lines: targets([line], false) }, { lines: targets([take()]) }]) {
+    for (const input of [{ lines: targets([line], false) }, { lines: targets([another]) }]) {
       expect(await submit(tokens.manager, { ...input, idempotencyKey: "r17-other" })).toEqual({
         replayed: false,
         receipt: null,
@@ -139,7 +118,7 @@ describe("R17 the same caller", () => {
     expect(mail.userErrors).toEqual([]);
     expect(
       await send("sendAppDownloadMail", tokens.manager, {
-        lineIds: [line.id, take().id],
+        lineIds: [line.id, another.id],
         idempotencyKey: "r17-mail-other",
       }),
     ).toEqual({ replayed: false, receipt: null, userErrors: [REUSED] });
@@ -151,9 +130,9 @@ describe("R17 the same caller", () => {
 describe("R17 another caller with the same key: a request of their own", () => {
   let original: { number: string; id: string };
   const key = "r17-shared";
-  const managerLines: DemoLine[] = [];
+  const managerLines: SeededLine[] = [];
   beforeAll(async () => {
-    managerLines.push(take());
+    managerLines.push(lines.managerLine);
     const first = await submit(tokens.manager, { lines: targets(managerLines), idempotencyKey: key });
     expect(first.userErrors).toEqual([]);
     original = first.receipt;
@@ -178,13 +157,13 @@ describe("R17 another caller with the same key: a request of their own", () => {
 
   it("a GROUP administrator sending another administrator's key and body learns nothing of their receipt", async () => {
     const borrowed = await submit(tokens.groupA, { lines: targets(managerLines), idempotencyKey: key });
-    // The lines are outside 営業部: not found, exactly as without the key.
+    // The lines are in 開発部, outside 営業部: not found, exactly as without the key.
     expect(borrowed.receipt).toBeNull();
     expect(borrowed.replayed).toBe(false);
     expect(borrowed.userErrors.map((e: { code: string }) => e.code)).toContain("NOT_FOUND");
     expect(JSON.stringify(borrowed)).not.toContain(original.number);
 
-    const own = await submit(tokens.groupA, { lines: targets([sales[0]!]), idempotencyKey: key });
+    const own = await submit(tokens.groupA, { lines: targets([lines.sales]), idempotencyKey: key });
     expect(own).toMatchObject({
       replayed: false,
       userErrors: [],
@@ -194,15 +173,15 @@ describe("R17 another caller with the same key: a request of their own", () => {
   });
 
   it("an API token (even one its administrator created): a new receipt, then its own replay", async () => {
-    const lines = [take()];
-    const first = await submit(tokens.api, { lines: targets(lines), idempotencyKey: key });
+    const own = [lines.apiLine];
+    const first = await submit(tokens.api, { lines: targets(own), idempotencyKey: key });
     expect(first).toMatchObject({
       replayed: false,
       userErrors: [],
       receipt: { admin: { name: "管理者 (API: MDM)", loginId: "Manager@admin" } },
     });
     expect(first.receipt.number).not.toBe(original.number);
-    expect(await submit(tokens.api, { lines: targets(lines), idempotencyKey: key })).toEqual({
+    expect(await submit(tokens.api, { lines: targets(own), idempotencyKey: key })).toEqual({
       ...first,
       replayed: true,
     });
@@ -252,7 +231,7 @@ describe("R17 the key's bounds, checked before any database work", () => {
     ["201 characters beyond the BMP", "🔑".repeat(201)],
   ])("%s: BAD_USER_INPUT", async (_name, key) => {
     const before = await server.app.database.prisma.receipt.count();
-    const line = spare[0]!;
+    const line = lines.longKey;
     const permission = await graphql(
       url,
       SUBMIT,
@@ -273,7 +252,7 @@ describe("R17 the key's bounds, checked before any database work", () => {
 
   it("200 characters (beyond the BMP too) are a key", async () => {
     const key = "🔑".repeat(200);
-    const first = await submit(tokens.manager, { lines: targets([take()]), idempotencyKey: key });
+    const first = await submit(tokens.manager, { lines: targets([lines.longKey]), idempotencyKey: key });
     expect(first.userErrors).toEqual([]);
     expect((await keyed(key)).map((r) => r.number)).toEqual([first.receipt.number]);
   });

@@ -1,23 +1,38 @@
-// The read API as an MDM integrator uses it on the demo account.
+// The read API as an MDM integrator uses it.
+// Scenario: linesScenario (14 listed lines in 営業部/開発部/物流部 and ungrouped: R1 defaults on both sides of 2017-05-10, 3G, cancelled, R12 fixtures; 4 roster-only lines added today or tomorrow).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPermissions } from "../../domain/rules/defaults.ts";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { LINES_NOW, linesScenario } from "../scenarios/lines.scenarios.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { recordOperations } from "../support/operations.ts";
 
 const operations = recordOperations();
 let server: RunningApp;
 let token: string;
+let data: Seeded<keyof typeof linesScenario.account.lines>;
+/** The scenario's listed lines (R8), in phone-number order as the API lists them. */
+let listed: SeededLine[];
 
 beforeAll(async () => {
-  server = await startTestApp(
-    { FAKE_NOW: "2026-11-24T10:00:00+09:00", ACCEPTANCE_HOURS: "09:00-23:00" },
+  const started = await startScenarioApp(
+    linesScenario,
+    // The session stays cached for the whole file (see test/realtime/shared-reads.test.ts).
+    { FAKE_NOW: LINES_NOW, ACCEPTANCE_HOURS: "09:00-23:00", ACTOR_CACHE_MS: "60000" },
     // No background worker: its polling would show up among the recorded calls.
     { onOperation: operations.onOperation, startWorker: false },
   );
+  server = started;
+  data = started.data;
+  listed = Object.values<SeededLine>(data.lines)
+    .filter((line) => line.listed)
+    .sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber));
   token = await loginAs(server.graphqlUrl, "Manager@admin");
 });
 afterAll(() => server.stop());
+
+const phones = (...lines: SeededLine[]) => lines.map((line) => line.phoneNumber);
 
 const LINES = /* GraphQL */ `
   query Lines($first: Int, $after: String, $last: Int, $before: String, $filter: LineFilter) {
@@ -55,43 +70,50 @@ async function lines(variables: Record<string, unknown>) {
 }
 
 describe("lines", () => {
-  it("pages through all 1,000 lines by cursor, in phone-number order, matching totalCount", async () => {
+  it("pages through every listed line by cursor, in phone-number order, matching totalCount", async () => {
+    const PAGE = 2;
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page = await lines({ first: 100, after });
-      expect(page.totalCount).toBe(1000);
+      const page = await lines({ first: PAGE, after });
+      expect(page.totalCount).toBe(listed.length);
       seen.push(...page.edges.map((e) => e.node.phoneNumber));
       pages++;
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
       expect(pages).toBeLessThan(20);
     }
-    expect(pages).toBe(10);
-    expect(seen).toHaveLength(1000);
-    expect(new Set(seen).size).toBe(1000);
+    expect(pages).toBe(Math.ceil(listed.length / PAGE)); // 14 lines: 7 pages
+    expect(seen).toHaveLength(listed.length);
+    expect(new Set(seen).size).toBe(listed.length);
     expect(seen).toEqual([...seen].sort());
+    expect(seen).toEqual(phones(...listed));
 
-    // Backwards from the same cursors: the 100 lines before line 500, and a
-    // filtered page after a cursor, both exactly the right rows.
-    const first400 = await lines({ first: 200, after: (await lines({ first: 200 })).pageInfo.endCursor });
-    const fifth = await lines({ first: 100, after: first400.pageInfo.endCursor });
-    expect(fifth.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(400, 500));
-    const cursor500 = (fifth.edges.at(-1) as { cursor?: string } | undefined)?.cursor;
-    const before = await lines({ last: 100, before: cursor500 });
-    expect(before.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(399, 499));
-    const active = await lines({ first: 5, after: cursor500, filter: { contractStatus: "ACTIVE" } });
+    // Backwards from the same cursors: the two lines before the 10th line, and
+    // a filtered page after a cursor, both exactly the right rows.
+    const fifthToEighth = await lines({ first: 4, after: (await lines({ first: 4 })).pageInfo.endCursor });
+    const fifth = await lines({ first: PAGE, after: fifthToEighth.pageInfo.endCursor });
+    expect(fifth.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(8, 10));
+    const cursor10 = (fifth.edges.at(-1) as { cursor?: string } | undefined)?.cursor;
+    const before = await lines({ last: PAGE, before: cursor10 });
+    expect(before.edges.map((e) => e.node.phoneNumber)).toEqual(seen.slice(7, 9));
+    // The 11th line is cancelled: the ACTIVE page after the 10th starts with the 12th.
+    expect(seen[10]).toBe(data.lines.cancelled.phoneNumber);
+    const active = await lines({ first: 2, after: cursor10, filter: { contractStatus: "ACTIVE" } });
     expect(
       active.edges.every(
-        (e) => e.node.contractStatus === "ACTIVE" && e.node.phoneNumber > (seen[499] as string),
+        (e) => e.node.contractStatus === "ACTIVE" && e.node.phoneNumber > (seen[9] as string),
       ),
     ).toBe(true);
-    expect(active.edges).toHaveLength(5);
+    expect(active.edges.map((e) => e.node.phoneNumber)).toEqual(
+      phones(data.lines.ungrouped, data.lines.otherUngrouped),
+    );
   });
 
-  it("shows every untouched demo line at its R1 defaults, in service, version 1", async () => {
+  it("shows every untouched line at its R1 defaults, in service, version 1", async () => {
     const page = await lines({ first: 200 });
+    expect(page.edges).toHaveLength(listed.length);
     for (const { node } of page.edges) {
       expect({ backup: node.backup, phonebookMigration: node.phonebookMigration }).toEqual(
         defaultPermissions(node.contractedOn),
@@ -102,12 +124,15 @@ describe("lines", () => {
   });
 
   it("filters by contract status, device kind and group, with matching totalCount", async () => {
-    const cancelled = await lines({ first: 50, filter: { contractStatus: "CANCELLED" } });
-    expect(cancelled.totalCount).toBe(20);
-    expect(cancelled.edges.every((e) => e.node.contractStatus === "CANCELLED")).toBe(true);
+    const { cancelled, cancelledInDev, threeG, threeGInWarehouse } = data.lines;
+    const cancelledPage = await lines({ first: 50, filter: { contractStatus: "CANCELLED" } });
+    expect(cancelledPage.totalCount).toBe(2);
+    expect(cancelledPage.edges.every((e) => e.node.contractStatus === "CANCELLED")).toBe(true);
+    expect(cancelledPage.edges.map((e) => e.node.phoneNumber)).toEqual(phones(cancelled, cancelledInDev));
 
-    const threeG = await lines({ first: 50, filter: { deviceKind: "FEATURE_PHONE_3G" } });
-    expect(threeG.edges.map((e) => e.node.group?.name)).toEqual(["物流部", "物流部", "物流部"]);
+    const threeGPage = await lines({ first: 50, filter: { deviceKind: "FEATURE_PHONE_3G" } });
+    expect(threeGPage.edges.map((e) => e.node.group?.name)).toEqual(["物流部", "物流部"]);
+    expect(threeGPage.edges.map((e) => e.node.phoneNumber)).toEqual(phones(threeG, threeGInWarehouse));
 
     const groups = await graphql<{ groups: { edges: { node: { id: string; name: string } }[] } }>(
       server.graphqlUrl,
@@ -116,36 +141,48 @@ describe("lines", () => {
       token,
     );
     const sales = groups.data!.groups.edges.find((e) => e.node.name === "営業部")!.node;
+    expect(sales).toEqual({ id: data.groups[sales.name]!.id, name: "営業部" });
     const inSales = await lines({ first: 200, filter: { groupId: sales.id } });
-    expect(inSales.totalCount).toBe(96);
+    const { salesIphone, salesAndroid, satoTaro, migrationOn } = data.lines;
+    expect(inSales.totalCount).toBe(5);
     expect(inSales.edges.every((e) => e.node.group?.name === "営業部")).toBe(true);
+    expect(inSales.edges.map((e) => e.node.phoneNumber)).toEqual(
+      phones(salesIphone, salesAndroid, satoTaro, migrationOn, cancelled),
+    );
 
     const ungrouped = await lines({ first: 50, filter: { ungrouped: true } });
-    expect(ungrouped.totalCount).toBe(40);
+    expect(ungrouped.totalCount).toBe(2); // ungrouped, otherUngrouped
+    expect(ungrouped.edges.map((e) => e.node.phoneNumber)).toEqual(
+      phones(data.lines.ungrouped, data.lines.otherUngrouped),
+    );
   });
 
   it("searches phone numbers with or without hyphens, names, kana and group names", async () => {
-    const first = (await lines({ first: 1 })).edges[0]!.node.phoneNumber;
+    const first = data.lines.salesIphone.phoneNumber;
     const withHyphens = await lines({ first: 5, filter: { search: first } });
     const withoutHyphens = await lines({ first: 5, filter: { search: first.replaceAll("-", "") } });
     expect(withHyphens.edges.map((e) => e.node.phoneNumber)).toEqual([first]);
     expect(withoutHyphens.edges.map((e) => e.node.phoneNumber)).toEqual([first]);
 
-    const byGroup = await lines({ first: 1, filter: { search: "物流" } });
-    expect(byGroup.totalCount).toBeGreaterThanOrEqual(96);
+    // 物流部's lines; threeGInWarehouse only through its group's name (its 所属 is 倉庫).
+    const byGroup = await lines({ first: 5, filter: { search: "物流" } });
+    expect(byGroup.totalCount).toBe(2);
+    expect(byGroup.edges.map((e) => e.node.phoneNumber)).toEqual(
+      phones(data.lines.threeG, data.lines.threeGInWarehouse),
+    );
 
-    const prisma = server.app.database.prisma;
-    const demo = await prisma.account.findFirstOrThrow({ where: { name: "デモ株式会社" } });
-    const satoKana = await prisma.line.count({
-      where: { accountId: demo.id, nameKana: { contains: "サトウ" } },
-    });
-    expect((await lines({ first: 1, filter: { search: "サトウ" } })).totalCount).toBe(satoKana);
+    const satos = phones(data.lines.satoTaro, data.lines.satoHanako);
+    const byKana = await lines({ first: 5, filter: { search: "サトウ" } });
+    expect(byKana.totalCount).toBe(satos.length);
+    expect(byKana.edges.map((e) => e.node.phoneNumber)).toEqual(satos);
+    expect(
+      (await lines({ first: 5, filter: { search: "佐藤" } })).edges.map((e) => e.node.phoneNumber),
+    ).toEqual(satos);
     expect((await lines({ first: 1, filter: { search: "該当なし" } })).totalCount).toBe(0);
   });
 
   it("line(phoneNumber) finds one line", async () => {
-    const page = await lines({ first: 1 });
-    const { phoneNumber, id } = page.edges[0]!.node;
+    const { phoneNumber, id } = data.lines.satoTaro;
     const result = await graphql(
       server.graphqlUrl,
       "query ($p: String!) { line(phoneNumber: $p) { id } }",
@@ -155,15 +192,16 @@ describe("lines", () => {
     expect(result.data).toEqual({ line: { id } });
   });
 
-  it("makes the same database calls for 10 and for 100 lines with their groups (no N+1)", async () => {
+  it("makes the same database calls for 2 lines and for every line with their groups (no N+1)", async () => {
     const calls = async (first: number) => {
       await lines({ first: 1 }); // warm up: the session is read once, then cached for a few seconds
       return (await operations.during(() => lines({ first }))).calls;
     };
-    const ten = await calls(10);
-    expect(await calls(100)).toEqual(ten);
+    const two = await calls(2);
+    // Every listed line: three groups and none.
+    expect(await calls(listed.length)).toEqual(two);
     // The page with its groups (selected with it), the count; the session came from the cache.
-    expect(ten).toMatchInlineSnapshot(`
+    expect(two).toMatchInlineSnapshot(`
       [
         "Line.findMany",
         "Line.count",
@@ -173,7 +211,7 @@ describe("lines", () => {
 });
 
 describe("groups", () => {
-  it("lists the 10 groups with member counts; only the group with a 3G line is not selectable", async () => {
+  it("lists the 3 groups with member counts; only the group with a 3G line is not selectable", async () => {
     const result = await graphql<{
       groups: {
         totalCount: number;
@@ -186,15 +224,15 @@ describe("groups", () => {
       token,
     );
     const groups = result.data!.groups;
-    expect(groups.totalCount).toBe(10);
+    expect(groups.totalCount).toBe(linesScenario.account.groups.length);
     expect(groups.edges.filter((e) => !e.node.selectable).map((e) => e.node.name)).toEqual(["物流部"]);
-    expect(groups.edges.reduce((sum, e) => sum + e.node.memberCount, 0)).toBe(960);
+    // Every listed line but the two ungrouped ones.
+    expect(groups.edges.reduce((sum, e) => sum + e.node.memberCount, 0)).toBe(listed.length - 2);
   });
 });
 
 describe("featureAccess (R12)", () => {
-  it("answers the demo lines by their flags and the 60-day rule", async () => {
-    const prisma = server.app.database.prisma;
+  it("answers the lines by their flags and the 60-day rule", async () => {
     const ask = async (phoneNumber: string, app: string, action: string) =>
       (
         await graphql<{
@@ -207,9 +245,7 @@ describe("featureAccess (R12)", () => {
         )
       ).data!.featureAccess;
 
-    const migrationOn = await prisma.line.findFirstOrThrow({
-      where: { contractStatus: "ACTIVE", phonebookMigration: true, deviceKind: "SMARTPHONE" },
-    });
+    const { migrationOn, bothOff, upgradedLongAgo } = data.lines;
     expect(await ask(migrationOn.phoneNumber, "SMARTPHONE", "SAVE_TO_SERVER")).toEqual({
       allowed: false,
       errorCode: "RESTRICTED",
@@ -217,9 +253,6 @@ describe("featureAccess (R12)", () => {
     });
     expect((await ask(migrationOn.phoneNumber, "SMARTPHONE", "IMPORT_PHONEBOOK")).allowed).toBe(true);
 
-    const bothOff = await prisma.line.findFirstOrThrow({
-      where: { contractStatus: "ACTIVE", phonebookMigration: false },
-    });
     expect(await ask(bothOff.phoneNumber, "IPHONE", "IMPORT_PHONEBOOK")).toEqual({
       allowed: false,
       errorCode: "2105",
@@ -228,15 +261,10 @@ describe("featureAccess (R12)", () => {
     expect((await ask(bothOff.phoneNumber, "IPHONE", "SAVE_TO_LOCAL")).allowed).toBe(true);
     expect((await ask("090-0000-0000", "IPHONE", "SAVE_TO_SERVER")).errorCode).toBe("2105");
 
-    const [longAgo] = await prisma.line.findMany({
-      where: { upgradedFrom3gOn: { not: null } },
-      orderBy: { upgradedFrom3gOn: "asc" },
-    });
-    if (longAgo!.phonebookMigration) {
-      expect((await ask(longAgo!.phoneNumber, "FEATURE_PHONE_4G", "IMPORT_PHONEBOOK")).errorCode).toBe(
-        "2104",
-      );
-    }
+    // Migration on (contracted after 2017-05-10), upgraded 90 days ago.
+    expect((await ask(upgradedLongAgo.phoneNumber, "FEATURE_PHONE_4G", "IMPORT_PHONEBOOK")).errorCode).toBe(
+      "2104",
+    );
   });
 });
 
@@ -293,7 +321,13 @@ describe("refreshLines (手動更新, R8)", () => {
       new Set(["2026-11-24"]),
     );
     expect((await refresh()).data).toEqual({ refreshLines: { added: 0, updated: 0, userErrors: [] } });
-    expect((await lines({ first: 1 })).totalCount).toBe(1003);
+    // addedToday, otherAddedToday and portedInToday; contractedTomorrow stays in the roster.
+    const { addedToday, otherAddedToday, portedInToday } = data.lines;
+    expect((await lines({ first: 1 })).totalCount).toBe(listed.length + 3);
+    const last = await lines({ last: 3 });
+    expect(last.edges.map((e) => e.node.phoneNumber)).toEqual(
+      phones(addedToday, otherAddedToday, portedInToday),
+    );
   });
 });
 

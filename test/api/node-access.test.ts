@@ -2,9 +2,11 @@
 // Node type × every kind of caller, from one explicit table. A node the caller
 // may not see is null, exactly like an id that exists nowhere, so ids cannot
 // be probed (SPEC §2, §5).
+// Scenario: tenantsScenario (自社株式会社: 営業部 with GroupA@admin, 開発部; 他社商事 with Other@admin).
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { otherAccount, tenantsScenario } from "../scenarios/tenants.scenarios.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 
 const SCOPES = [
@@ -43,12 +45,12 @@ const TABLE = {
   "the administrator GroupA@admin": ["MAIN", "SUB", "GROUP"],
   "the READ_LINES API token": ["MAIN", "READ_LINES"],
   "the CHECK_FEATURE_ACCESS API token": ["MAIN", "CHECK_FEATURE_ACCESS"],
-  "a line of サンプル商事": ["OTHER_MAIN"],
-  "a group of サンプル商事": ["OTHER_MAIN"],
-  "a receipt of サンプル商事": ["OTHER_MAIN"],
-  "an item of a receipt of サンプル商事": ["OTHER_MAIN"],
+  "a line of 他社商事": ["OTHER_MAIN"],
+  "a group of 他社商事": ["OTHER_MAIN"],
+  "a receipt of 他社商事": ["OTHER_MAIN"],
+  "an item of a receipt of 他社商事": ["OTHER_MAIN"],
   "the administrator Other@admin": ["OTHER_MAIN"],
-  "an API token of サンプル商事": ["OTHER_MAIN"],
+  "an API token of 他社商事": ["OTHER_MAIN"],
   "a Line id that exists nowhere": [],
   "a Receipt id that exists nowhere": [],
 } as const satisfies Record<string, readonly Caller[]>;
@@ -81,7 +83,13 @@ async function ok(query: string, variables: Record<string, unknown>, token: stri
 }
 
 beforeAll(async () => {
-  server = await startTestApp({ FAKE_NOW: "2026-11-24T10:00:00+09:00" }, { startWorker: false });
+  const started = await startScenarioApp(
+    tenantsScenario,
+    { FAKE_NOW: "2026-11-24T10:00:00+09:00" },
+    { startWorker: false },
+  );
+  server = started;
+  const { data } = started;
   url = server.graphqlUrl;
   const prisma = server.app.database.prisma;
   tokens.MAIN = await loginAs(url, "Manager@admin");
@@ -103,7 +111,7 @@ beforeAll(async () => {
     tokens.OTHER_MAIN,
   );
   const { id: otherTokenId, ...otherTokenFields } = otherToken.createApiToken.apiToken;
-  targets["an API token of サンプル商事"] = {
+  targets["an API token of 他社商事"] = {
     id: otherTokenId,
     node: { __typename: "ApiToken", id: otherTokenId, ...otherTokenFields },
   };
@@ -122,36 +130,34 @@ beforeAll(async () => {
     };
   }
 
-  const LINES_AND_GROUPS = `{
-    groups(first: 50) { edges { node { __typename id name } } }
-    lines(first: 200) { edges { node { __typename id phoneNumber name affiliation group { name } } } }
-  }`;
-  const demo = await ok(LINES_AND_GROUPS, {}, tokens.MAIN);
-  const other = await ok(LINES_AND_GROUPS, {}, tokens.OTHER_MAIN);
-  const group = (data: typeof demo, name?: string) =>
-    data.groups.edges
-      .map((e: { node: object }) => e.node)
-      .find((g: { name: string }) => !name || g.name === name);
-  const line = (data: typeof demo, groupName: string | undefined) => {
-    // The group was only asked for to pick the line; node(id) is not asked for it.
-    const { group: _group, ...node } = data.lines.edges
-      .map((e: { node: object }) => e.node)
-      .find((l: { group: { name: string } | null }) => (groupName ? l.group?.name === groupName : l.group));
-    return { id: node.id, node };
+  // What node(id) shows of a line or group is what the root field `line` shows its owner.
+  const LINE = `query ($phoneNumber: String!) { line(phoneNumber: $phoneNumber) {
+    __typename id phoneNumber name affiliation group { __typename id name }
+  } }`;
+  const lineAndGroup = async (phoneNumber: string, owner: SignedIn) => {
+    const { group, ...line } = (await ok(LINE, { phoneNumber }, tokens[owner])).line;
+    return { line: { id: line.id as string, node: line }, group: { id: group.id as string, node: group } };
   };
-  const salesLine = line(demo, "営業部");
-  const devLine = line(demo, "開発部");
-  const otherLine = line(other, undefined);
+  const sales = await lineAndGroup(data.lines.sales.phoneNumber, "MAIN");
+  const dev = await lineAndGroup(data.lines.development.phoneNumber, "MAIN");
+  const other = await lineAndGroup(otherAccount.lines.head.phoneNumber, "OTHER_MAIN");
+  // The ids are the scenario's.
+  expect([sales.line.id, sales.group.id, dev.line.id, dev.group.id]).toEqual([
+    data.lines.sales.id,
+    data.groups.営業部?.id,
+    data.lines.development.id,
+    data.groups.開発部?.id,
+  ]);
+  expect(other.group.node.name).toBe("本社");
+  const salesLine = sales.line;
+  const devLine = dev.line;
+  const otherLine = other.line;
   targets["a line of 営業部"] = salesLine;
   targets["a line of 開発部"] = devLine;
-  targets["a line of サンプル商事"] = otherLine;
-  for (const [target, node] of [
-    ["the group 営業部", group(demo, "営業部")],
-    ["the group 開発部", group(demo, "開発部")],
-    ["a group of サンプル商事", group(other)],
-  ] as const) {
-    targets[target] = { id: node.id, node };
-  }
+  targets["a line of 他社商事"] = otherLine;
+  targets["the group 営業部"] = sales.group;
+  targets["the group 開発部"] = dev.group;
+  targets["a group of 他社商事"] = other.group;
 
   // Receipts written as the product writes them, out of the carrier's reach.
   const receipt = async (loginId: string, number: string, phoneNumber: string) => {
@@ -203,8 +209,8 @@ beforeAll(async () => {
       salesLine.node.phoneNumber,
     ],
     [
-      "a receipt of サンプル商事",
-      "an item of a receipt of サンプル商事",
+      "a receipt of 他社商事",
+      "an item of a receipt of 他社商事",
       "Other@admin",
       "OTHER_MAIN",
       otherLine.node.phoneNumber,

@@ -1,6 +1,9 @@
 // 利用可否設定 end to end through GraphQL: R3, R4, R5, R6, R7, R14 and idempotency.
+// Scenario: receiptsScenario (200 bulk lines, 営業部's members, a 3G line in 物流部, a cancelled line, shared phonebooks).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { bulkNames, racingNames, receiptsScenario } from "../scenarios/receipts.scenarios.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
@@ -25,39 +28,24 @@ const PREVIEW = /* GraphQL */ `
     }
   }`;
 
-interface LineNode {
-  id: string;
-  phoneNumber: string;
-  contractStatus: string;
-  deviceKind: string;
-  sharedPhonebook: boolean;
-  version: number;
-  status: string;
-  group: { id: string; name: string; selectable: boolean } | null;
+type Data = Seeded<keyof typeof receiptsScenario.account.lines>;
+type Lines = Data["lines"];
+
+/** The 200 bulk lines: as many as one request may hold (R3). */
+const bulkOf = (lines: Lines) => bulkNames.map((name) => lines[name]!);
+
+/** A line's version as the API shows it now. */
+async function versionOf(url: string, token: string, line: SeededLine): Promise<number> {
+  const result: any = await graphql(
+    url,
+    "query ($id: ID!) { node(id: $id) { ... on Line { version } } }",
+    { id: line.id },
+    token,
+  );
+  return result.data.node.version;
 }
 
-async function allLines(url: string, token: string): Promise<LineNode[]> {
-  const out: LineNode[] = [];
-  let after: string | null = null;
-  for (let page = 0; page < 10; page++) {
-    const result: any = await graphql(
-      url,
-      `query ($after: String) { lines(first: 200, after: $after) { pageInfo { hasNextPage endCursor }
-        edges { node { id phoneNumber contractStatus deviceKind sharedPhonebook version status group { id name selectable } } } } }`,
-      { after },
-      token,
-    );
-    out.push(...result.data.lines.edges.map((e: { node: LineNode }) => e.node));
-    if (!result.data.lines.pageInfo.hasNextPage) break;
-    after = result.data.lines.pageInfo.endCursor;
-  }
-  return out;
-}
-
-/** Lines a selection may hold: active (R3) and not 3G (R16). */
-const selectable = (l: LineNode) => l.contractStatus === "ACTIVE" && l.deviceKind !== "FEATURE_PHONE_3G";
-
-function targets(lines: LineNode[], backup = true, phonebookMigration = true) {
+function targets(lines: SeededLine[], backup = true, phonebookMigration = true) {
   return lines.map((l) => ({ lineId: l.id, backup, phonebookMigration }));
 }
 
@@ -67,16 +55,18 @@ const FINAL_FIELDS = "completedAt progress { total pending processing succeeded 
 describe("a permission change applied by the carrier", () => {
   let server: RunningApp;
   let token: string;
-  let lines: LineNode[];
+  let data: Data;
   beforeAll(async () => {
-    server = await startTestApp({ FAKE_NOW: INSIDE_HOURS, ...fastCarrier });
+    const started = await startScenarioApp(receiptsScenario, { FAKE_NOW: INSIDE_HOURS, ...fastCarrier });
+    server = started;
+    data = started.data;
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    lines = await allLines(server.graphqlUrl, token);
   });
   afterAll(() => server.stop());
 
   it("accepts 200 lines as one receipt and finishes with every line's flags updated (R7)", async () => {
-    const chosen = lines.filter(selectable).slice(0, 200);
+    // bulk000…bulk199: 200 lines, the most one request may hold.
+    const chosen = bulkOf(data.lines);
     const result: any = await graphql(
       server.graphqlUrl,
       SUBMIT,
@@ -137,7 +127,9 @@ describe("a permission change applied by the carrier", () => {
   });
 
   it("expands a group to its members with the group's pair (R6)", async () => {
-    const sales = lines.find((l) => l.group?.name === "営業部")!.group!;
+    const sales = data.groups.営業部!;
+    // 営業部's members.
+    const members = [data.lines.sales1, data.lines.sales2, data.lines.sales3];
     const result: any = await graphql(
       server.graphqlUrl,
       SUBMIT,
@@ -146,15 +138,19 @@ describe("a permission change applied by the carrier", () => {
     );
     const payload = result.data.submitPermissionChange;
     expect(payload.userErrors).toEqual([]);
-    expect(payload.receipt.progress.total).toBe(lines.filter((l) => l.group?.name === "営業部").length);
+    expect(payload.receipt.progress.total).toBe(members.length);
     expect(
       (await waitForFinalReceiptOverApi(server.graphqlUrl, token, payload.receipt.number, FINAL_FIELDS))
         .status,
     ).toBe("SUCCEEDED");
+    const after = await server.app.database.prisma.line.findMany({
+      where: { id: { in: members.map((l) => l.rawId) } },
+    });
+    expect(after.map((l) => [l.backup, l.phonebookMigration])).toEqual(members.map(() => [false, false]));
   });
 
   it("returns the original receipt when a request is retried with its idempotencyKey", async () => {
-    const line = lines.filter(selectable).at(-1)!;
+    const line = data.lines.retried;
     const input = { lines: targets([line], true, false), idempotencyKey: "mdm-retry-1" };
     const first: any = await graphql(server.graphqlUrl, SUBMIT, { input }, token);
     const second: any = await graphql(server.graphqlUrl, SUBMIT, { input }, token);
@@ -173,12 +169,18 @@ describe("a permission change applied by the carrier", () => {
 describe("refused requests write nothing", () => {
   let server: RunningApp;
   let token: string;
-  let lines: LineNode[];
+  let lines: Lines;
+  let groups: Data["groups"];
   // The worker is off here, so accepted lines stay PROCESSING (R5 checks).
   beforeAll(async () => {
-    server = await startTestApp({ FAKE_NOW: INSIDE_HOURS, ...fastCarrier }, { startWorker: false });
+    const started = await startScenarioApp(
+      receiptsScenario,
+      { FAKE_NOW: INSIDE_HOURS, ...fastCarrier },
+      { startWorker: false },
+    );
+    server = started;
+    ({ lines, groups } = started.data);
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    lines = await allLines(server.graphqlUrl, token);
   });
   afterAll(() => server.stop());
 
@@ -205,16 +207,16 @@ describe("refused requests write nothing", () => {
   });
 
   it("R3: more than 200 lines after expanding groups", async () => {
-    const active = lines.filter((l) => l.contractStatus === "ACTIVE" && l.group?.selectable);
-    const errors = await submitExpectingNothingWritten({ lines: targets(active.slice(0, 201)) });
+    // The 200 bulk lines and a 201st, all active in selectable groups.
+    const active = [...bulkOf(lines), lines.sales1];
+    const errors = await submitExpectingNothingWritten({ lines: targets(active) });
     expect(errors).toEqual([
       { code: "TOO_MANY_LINES", message: "選択できるユーザは200件までです。", field: null, lineIds: [] },
     ]);
   });
 
   it("R3: a cancelled line among them, named in lineIds", async () => {
-    const cancelled = lines.find((l) => l.contractStatus === "CANCELLED")!;
-    const active = lines.find((l) => l.contractStatus === "ACTIVE")!;
+    const { cancelled, sales1: active } = lines;
     expect(await submitExpectingNothingWritten({ lines: targets([active, cancelled]) })).toEqual([
       {
         code: "CANCELLED_LINE_SELECTED",
@@ -226,7 +228,7 @@ describe("refused requests write nothing", () => {
   });
 
   it("a group holding a 3G line cannot be selected", async () => {
-    const logistics = lines.find((l) => l.group?.name === "物流部")!.group!;
+    const logistics = groups.物流部!;
     const errors = await submitExpectingNothingWritten({
       groups: [{ groupId: logistics.id, backup: true, phonebookMigration: true }],
     });
@@ -237,9 +239,10 @@ describe("refused requests write nothing", () => {
   });
 
   it("R5: a line whose version moved since 確認 is refused with CONFLICT", async () => {
-    const line = lines.filter(selectable)[10]!;
+    const line = lines.stale;
+    const version = await versionOf(server.graphqlUrl, token, line);
     const errors = await submitExpectingNothingWritten({
-      lines: [{ lineId: line.id, backup: true, phonebookMigration: true, version: line.version - 1 }],
+      lines: [{ lineId: line.id, backup: true, phonebookMigration: true, version: version - 1 }],
     });
     expect(errors).toEqual([
       {
@@ -252,7 +255,7 @@ describe("refused requests write nothing", () => {
   });
 
   it("R5: two administrators racing on the same lines — exactly one is accepted", async () => {
-    const same = lines.filter(selectable).slice(20, 30);
+    const same = racingNames.map((name) => lines[name]!);
     const substitute = await loginAs(server.graphqlUrl, "Substitute@admin");
     const results: any[] = await Promise.all([
       graphql(server.graphqlUrl, SUBMIT, { input: { lines: targets(same) } }, token),
@@ -268,13 +271,14 @@ describe("refused requests write nothing", () => {
   });
 
   it("R4: outside 09:00–23:00 JST nothing is accepted", async () => {
-    const late = await startTestApp(
+    const late = await startScenarioApp(
+      receiptsScenario,
       { FAKE_NOW: "2026-11-24T23:00:00+09:00", ...fastCarrier },
       { startWorker: false },
     );
     try {
       const lateToken = await loginAs(late.graphqlUrl, "Manager@admin");
-      const line = (await allLines(late.graphqlUrl, lateToken)).find((l) => l.contractStatus === "ACTIVE")!;
+      const line = late.data.lines.sales1;
       const result: any = await graphql(
         late.graphqlUrl,
         SUBMIT,
@@ -301,7 +305,8 @@ describe("refused requests write nothing", () => {
 
   it("a GROUP administrator cannot reach lines outside their groups, and a token needs CHANGE_PERMISSIONS", async () => {
     const groupA = await loginAs(server.graphqlUrl, "GroupA@admin");
-    const outside = lines.find((l) => l.group?.name === "開発部" && l.contractStatus === "ACTIVE")!;
+    // GroupA@admin reaches 営業部 only.
+    const outside = lines.developer;
     const errors = await submitExpectingNothingWritten({ lines: targets([outside]) }, groupA);
     expect(errors[0]).toMatchObject({ code: "NOT_FOUND", field: "lines" });
 
@@ -325,17 +330,22 @@ describe("refused requests write nothing", () => {
 describe("previewPermissionChange (確認)", () => {
   let server: RunningApp;
   let token: string;
-  let lines: LineNode[];
+  let lines: Lines;
   beforeAll(async () => {
-    server = await startTestApp({ FAKE_NOW: INSIDE_HOURS, ...fastCarrier }, { startWorker: false });
+    const started = await startScenarioApp(
+      receiptsScenario,
+      { FAKE_NOW: INSIDE_HOURS, ...fastCarrier },
+      { startWorker: false },
+    );
+    server = started;
+    lines = started.data.lines;
     token = await loginAs(server.graphqlUrl, "Manager@admin");
-    lines = await allLines(server.graphqlUrl, token);
   });
   afterAll(() => server.stop());
 
   it("lists the expanded lines with R14 warnings and writes nothing", async () => {
-    const shared = lines.filter((l) => l.sharedPhonebook && selectable(l)).slice(0, 2);
-    const plain = lines.filter((l) => !l.sharedPhonebook && selectable(l)).slice(0, 3);
+    const shared = [lines.sharedPhonebook1, lines.sharedPhonebook2];
+    const plain = [lines.sales1, lines.sales2, lines.sales3];
     const result: any = await graphql(
       server.graphqlUrl,
       PREVIEW,
@@ -343,7 +353,7 @@ describe("previewPermissionChange (確認)", () => {
       token,
     );
     const preview = result.data.previewPermissionChange;
-    expect(preview.totalCount).toBe(5);
+    expect(preview.totalCount).toBe(shared.length + plain.length);
     expect(preview.userErrors).toEqual([]);
     expect(preview.warnings).toHaveLength(1);
     expect(preview.warnings[0].code).toBe("SHARED_PHONEBOOK");
@@ -353,7 +363,7 @@ describe("previewPermissionChange (確認)", () => {
     expect(preview.warnings[0].lineIds.sort()).toEqual(shared.map((l) => l.id).sort());
     expect(
       preview.lines.filter((l: { sharedPhonebookWarning: boolean }) => l.sharedPhonebookWarning),
-    ).toHaveLength(2);
+    ).toHaveLength(shared.length);
     expect(await server.app.database.prisma.receipt.count()).toBe(0);
     expect(await server.app.database.prisma.line.count({ where: { status: "PROCESSING" } })).toBe(0);
   });

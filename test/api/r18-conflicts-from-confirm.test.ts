@@ -3,9 +3,12 @@
 // line another administrator changed in between (R5 CONFLICT, nothing
 // written), and with the token also a group whose members changed. A fresh
 // 確認 is accepted.
+// Scenario: conflictsScenario (lines in four groups, one test's each, and an ungrouped line that joins a group).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePreviewToken, encodePreviewToken } from "../../services/preview-token.ts";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { conflictsScenario } from "../scenarios/permission-change.scenarios.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { waitForFinalReceiptOverApi } from "../support/wait.ts";
 
@@ -35,12 +38,6 @@ const SUBMIT = /* GraphQL */ `
     submitPermissionChange(input: $input) { receipt { id number } userErrors { code message field lineIds } }
   }`;
 
-interface LineNode {
-  id: string;
-  phoneNumber: string;
-  version: number;
-  group: { id: string; name: string } | null;
-}
 interface Preview {
   previewToken: string | null;
   lines: { version: number; line: { id: string; version: number } }[];
@@ -51,28 +48,20 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   let server: RunningApp;
   let manager: string;
   let substitute: string;
-  let lines: LineNode[];
-  let ungrouped: LineNode[];
+  let data: Seeded<keyof typeof conflictsScenario.account.lines>;
 
   beforeAll(async () => {
-    server = await startTestApp(env);
+    const started = await startScenarioApp(conflictsScenario, env);
+    server = started;
+    data = started.data;
     manager = await loginAs(server.graphqlUrl, "Manager@admin");
     substitute = await loginAs(server.graphqlUrl, "Substitute@admin");
-    const fields = "edges { node { id phoneNumber version group { id name } } }";
-    const page: any = await graphql(
-      server.graphqlUrl,
-      `{ grouped: lines(first: 200, filter: {contractStatus: ACTIVE, outOfService: false}) { ${fields} }
-         ungrouped: lines(first: 5, filter: {contractStatus: ACTIVE, outOfService: false, ungrouped: true}) { ${fields} } }`,
-      {},
-      manager,
-    );
-    lines = page.data.grouped.edges.map((e: any) => e.node);
-    ungrouped = page.data.ungrouped.edges.map((e: any) => e.node);
   });
   afterAll(() => server.stop());
 
   const pair = (backup: boolean) => ({ backup, phonebookMigration: true });
-  const linesOf = (group: string) => lines.filter((l) => l.group?.name === group);
+  /** A group of the scenario by name. */
+  const group = (name: string) => data.groups[name]!;
 
   async function preview(input: unknown, token = substitute): Promise<Preview> {
     const result: any = await graphql(server.graphqlUrl, PREVIEW, { input }, token);
@@ -114,30 +103,34 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   }
 
   it("R18: the preview returns every expanded line's version, for line and group selections, and a previewToken", async () => {
-    const group = linesOf("総務部");
-    const alone = linesOf("開発部")[0]!;
+    const { alone, generalAffairs1, generalAffairs2 } = data.lines;
     const seen = await preview({
       lines: [{ lineId: alone.id, ...pair(true) }],
-      groups: [{ groupId: group[0]!.group!.id, ...pair(false) }],
+      groups: [{ groupId: group("総務部").id, ...pair(false) }],
     });
-    expect(seen.lines).toHaveLength(1 + (await groupSize(group[0]!.group!.id)));
+    // The line, and 総務部 expanded into its two members.
+    expect(seen.lines).toHaveLength(1 + (await groupSize(group("総務部").id)));
+    expect(seen.lines.map((t) => t.line.id).sort()).toEqual(
+      [alone, generalAffairs1, generalAffairs2].map((l) => l.id).sort(),
+    );
     for (const target of seen.lines) expect(target.version).toBe(target.line.version);
-    expect(seen.lines.find((t) => t.line.id === alone.id)!.version).toBe(alone.version);
+    // As written: a line never changed is at version 1.
+    expect(seen.lines.find((t) => t.line.id === alone.id)!.version).toBe(1);
     expect(seen.previewToken).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  async function groupSize(groupId: string): Promise<number> {
+  async function groupSize(id: string): Promise<number> {
     const result: any = await graphql(
       server.graphqlUrl,
       "query ($id: ID!) { lines(first: 1, filter: {groupId: $id}) { totalCount } }",
-      { id: groupId },
+      { id },
       manager,
     );
     return result.data.lines.totalCount;
   }
 
   it("R18: with per-line versions, a line changed since 確認 is a CONFLICT naming it; a fresh 確認 is accepted", async () => {
-    const [line, untouched] = linesOf("開発部").slice(1, 3) as [LineNode, LineNode];
+    const { changedAfterPreview: line, untouched } = data.lines;
     const input = { lines: [line, untouched].map((l) => ({ lineId: l.id, ...pair(true) })) };
     const seen = await preview(input);
     const withVersions = (p: Preview) => ({
@@ -154,7 +147,7 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   });
 
   it("R18: with the previewToken alone, a line changed since 確認 is a CONFLICT; a fresh token is accepted", async () => {
-    const line = linesOf("開発部")[3]!;
+    const line = data.lines.changedAfterToken;
     const input = { lines: [{ lineId: line.id, ...pair(true) }] };
     const seen = await preview(input);
 
@@ -167,26 +160,22 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   });
 
   it("R18: a group member changed since 確認 is a CONFLICT; so is a group whose members changed", async () => {
-    const members = linesOf("人事部");
-    const groupId = members[0]!.group!.id;
-    const input = { groups: [{ groupId, ...pair(true) }] };
+    const { changedMember, leavingMember, joining } = data.lines;
+    const input = { groups: [{ groupId: group("人事部").id, ...pair(true) }] };
     const prisma = server.app.database.prisma;
     // The roster moves lines between groups; the API cannot, so the test does it in the database.
-    const moveTo = async (line: LineNode, to: string | null) =>
+    const moveTo = async (line: SeededLine, to: string | null) =>
       prisma.line.updateMany({ where: { phoneNumber: line.phoneNumber }, data: { groupId: to } });
-    const { groupId: rawGroupId } = await prisma.line.findFirstOrThrow({
-      where: { phoneNumber: members[0]!.phoneNumber },
-    });
+    const rawGroupId = group("人事部").rawId;
 
     // A member's version moved.
     const seen = await preview(input);
-    await changedByManager([members[0]!.id], false);
+    await changedByManager([changedMember.id], false);
     expect(await refusedWritingNothing({ ...input, previewToken: seen.previewToken })).toEqual([
-      { ...CONFLICT, lineIds: [members[0]!.id] },
+      { ...CONFLICT, lineIds: [changedMember.id] },
     ]);
 
     // A line joined the group (the roster's 所属 changed) after 確認.
-    const joining = ungrouped[0]!;
     const beforeJoin = await preview(input);
     await moveTo(joining, rawGroupId);
     expect(await refusedWritingNothing({ ...input, previewToken: beforeJoin.previewToken })).toEqual([
@@ -194,7 +183,7 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
     ]);
 
     // A member left it.
-    const leaving = members[1]!;
+    const leaving = leavingMember;
     const beforeLeave = await preview(input);
     await moveTo(leaving, null);
     expect(await refusedWritingNothing({ ...input, previewToken: beforeLeave.previewToken })).toEqual([
@@ -206,7 +195,7 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   });
 
   it("R18: a token claiming other versions than 確認 saw is a CONFLICT, not a way around it", async () => {
-    const line = linesOf("経理部")[0]!;
+    const line = data.lines.forged;
     const input = { lines: [{ lineId: line.id, ...pair(true) }] };
     const selection = decodePreviewToken((await preview(input)).previewToken!)!;
     const forged = encodePreviewToken({
@@ -219,9 +208,10 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
   });
 
   it("R18: a token that does not decode, or describes another input, is a coded user error before any database work", async () => {
-    const [a, b] = linesOf("経理部").slice(1, 3) as [LineNode, LineNode];
+    const { tokenLine: a, otherTokenLine: b } = data.lines;
     const input = { lines: [{ lineId: a.id, ...pair(true) }] };
-    const token = (await preview(input)).previewToken!;
+    const seen = await preview(input);
+    const token = seen.previewToken!;
 
     for (const garbage of ["", "not a token", "A".repeat(16_385), token.slice(0, -2)]) {
       expect(await refusedWritingNothing({ ...input, previewToken: garbage })).toEqual([
@@ -232,8 +222,8 @@ describe("R18 versions seen at 確認 travel to 決定", () => {
       { lines: [{ lineId: b.id, ...pair(true) }] },
       { lines: [{ lineId: a.id, ...pair(false) }] },
       { lines: [...input.lines, { lineId: b.id, ...pair(true) }] },
-      { lines: [{ ...input.lines[0], version: a.version + 1 }] },
-      { groups: [{ groupId: a.group!.id, ...pair(true) }] },
+      { lines: [{ ...input.lines[0], version: seen.lines[0]!.version + 1 }] },
+      { groups: [{ groupId: group("経理部").id, ...pair(true) }] },
     ]) {
       expect(await refusedWritingNothing({ ...other, previewToken: token })).toEqual([
         tokenError("PREVIEW_TOKEN_MISMATCH"),

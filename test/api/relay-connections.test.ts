@@ -3,9 +3,12 @@
 // before), never both at once; sizes run from 0 to 200. Anything else is
 // refused with BAD_USER_INPUT before anything runs (no "Unexpected error.",
 // no silently clamped or reinterpreted page).
+// Scenario: fullPageScenario (202 lines in three groups: a full page of 200 and two after it).
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { fullPageScenario } from "../scenarios/lines.scenarios.ts";
+import type { Seeded } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { recordOperations } from "../support/operations.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
@@ -57,29 +60,35 @@ const operations = recordOperations();
 let server: RunningApp;
 let url: string;
 let token: string;
+let data: Seeded<keyof typeof fullPageScenario.account.lines>;
 /** The cursors of each connection's first three edges. */
 const firstPages: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  server = await startTestApp(
-    { FAKE_NOW: "2026-11-24T10:00:00+09:00" },
+  const started = await startScenarioApp(
+    fullPageScenario,
+    // The session stays cached for the whole file (see test/realtime/shared-reads.test.ts).
+    { FAKE_NOW: "2026-11-24T10:00:00+09:00", ACTOR_CACHE_MS: "60000" },
     { onOperation: operations.onOperation, startWorker: false },
   );
+  server = started;
+  data = started.data;
   url = server.graphqlUrl;
   token = await loginAs(url, "Manager@admin");
 
   // Three receipts of three lines each and three mails, so every connection has pages.
   const prisma = server.app.database.prisma;
+  const { accountId } = data;
   const admin = await prisma.administrator.findUniqueOrThrow({ where: { loginId: "Manager@admin" } });
+  const { line000, line001, line002 } = data.lines;
   const lines = await prisma.line.findMany({
-    where: { accountId: admin.accountId },
+    where: { id: { in: [line000, line001, line002].map((line) => line!.rawId) } },
     orderBy: { phoneNumber: "asc" },
-    take: 3,
   });
   for (const number of [RECEIPT_NUMBER, "2026112499000002", "2026112499000003"]) {
     await prisma.receipt.create({
       data: {
-        accountId: admin.accountId,
+        accountId,
         number,
         kind: "APP_DOWNLOAD_MAIL",
         status: "SUCCEEDED",
@@ -104,7 +113,7 @@ beforeAll(async () => {
   }
   await prisma.mailMessage.createMany({
     data: lines.map((line) => ({
-      accountId: admin.accountId,
+      accountId,
       kind: "APP_DOWNLOAD" as const,
       to: `${line.phoneNumber}@example.jp`,
       subject: "アプリダウンロード依頼",
@@ -194,6 +203,8 @@ describe("what a page holds", () => {
     expect(lastTwo).toHaveLength(2);
     expect(lastTwo[0] < lastTwo[1]).toBe(true);
     expect(lastTwo[0] > all[199]).toBe(true);
+    // The scenario's two lines after the full page.
+    expect(lastTwo).toEqual([data.lines.line200!.phoneNumber, data.lines.line201!.phoneNumber]);
   });
 
   it("first with after, last with before page around a cursor", async () => {

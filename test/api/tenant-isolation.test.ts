@@ -1,8 +1,11 @@
 // SPEC §2: every query is scoped to the caller's account, and a GROUP
 // administrator sees only the lines of their groups and only their own
 // receipts. Nothing from elsewhere is revealed, not even that it exists.
+// Scenario: tenantsScenario (自社株式会社: 営業部 with GroupA@admin, 開発部, a line in no group; 他社商事 with Other@admin).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { otherAccount, tenantsScenario } from "../scenarios/tenants.scenarios.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 
 const COUNTS = `{ lines(first: 1) { totalCount } groups(first: 50) { totalCount edges { node { name } } } }`;
@@ -29,16 +32,6 @@ const UNAUTHENTICATED = { message: "ログインしてください。", extensio
 const MANAGER_RECEIPT = "2026112499000001";
 const GROUP_A_RECEIPT = "2026112499000002";
 
-interface DemoLine {
-  id: string;
-  phoneNumber: string;
-  name: string;
-  contractStatus: string;
-  deviceKind: string;
-  phonebookMigration: boolean;
-  group: { id: string; name: string } | null;
-}
-
 let server: RunningApp;
 let url: string;
 const tokens: Record<"manager" | "substitute" | "groupA" | "other", string> = {
@@ -47,43 +40,29 @@ const tokens: Record<"manager" | "substitute" | "groupA" | "other", string> = {
   groupA: "",
   other: "",
 };
-let demoLines: DemoLine[];
+let data: Seeded<keyof typeof tenantsScenario.account.lines>;
 /** A line of 開発部 (not GroupA's) whose owner gets RESTRICTED for a backup action. */
-let foreignLine: DemoLine;
+let foreignLine: SeededLine & { group: { id: string } };
 /** A line of 営業部 (GroupA's group). */
-let salesLine: DemoLine;
+let salesLine: SeededLine;
 let managerAdminId: string;
 
 beforeAll(async () => {
-  server = await startTestApp({ FAKE_NOW: "2026-11-24T10:00:00+09:00" });
+  const started = await startScenarioApp(tenantsScenario, { FAKE_NOW: "2026-11-24T10:00:00+09:00" });
+  server = started;
+  data = started.data;
   url = server.graphqlUrl;
   tokens.manager = await loginAs(url, "Manager@admin");
   tokens.substitute = await loginAs(url, "Substitute@admin");
   tokens.groupA = await loginAs(url, "GroupA@admin");
   tokens.other = await loginAs(url, "Other@admin");
 
-  const result = await graphql(
-    url,
-    `{ viewer { administrator { id } }
-       lines(first: 200) { edges { node {
-         id phoneNumber name contractStatus deviceKind phonebookMigration group { id name }
-       } } } }`,
-    {},
-    tokens.manager,
-  );
+  const result = await graphql(url, `{ viewer { administrator { id } } }`, {}, tokens.manager);
   expect(result.errors).toBeUndefined();
   managerAdminId = result.data.viewer.administrator.id;
-  demoLines = result.data.lines.edges.map((e: { node: DemoLine }) => e.node);
-  foreignLine = demoLines.find(
-    (l) =>
-      l.group?.name === "開発部" &&
-      l.contractStatus === "ACTIVE" &&
-      l.phonebookMigration &&
-      l.deviceKind !== "FEATURE_PHONE_3G",
-  )!;
-  salesLine = demoLines.find((l) => l.group?.name === "営業部" && l.contractStatus === "ACTIVE")!;
-  expect(foreignLine).toBeDefined();
-  expect(salesLine).toBeDefined();
+  foreignLine = { ...data.lines.development, group: data.groups.開発部! };
+  salesLine = data.lines.sales;
+  expect(foreignLine.listed && salesLine.listed).toBe(true);
 });
 afterAll(() => server.stop());
 
@@ -97,63 +76,58 @@ describe("what each administrator sees", () => {
   it.each([
     ["Manager@admin", "manager"],
     ["Substitute@admin", "substitute"],
-  ] as const)("%s sees デモ株式会社's 1,000 lines and 10 groups", async (_loginId, who) => {
-    const data = await ok(COUNTS, {}, tokens[who]);
-    expect(data.lines.totalCount).toBe(1000);
-    expect(data.groups.totalCount).toBe(10);
+  ] as const)("%s sees every line and group of 自社株式会社", async (_loginId, who) => {
+    const seen = await ok(COUNTS, {}, tokens[who]);
+    // Every line of the scenario is listed (active, contracted in 2018).
+    expect(seen.lines.totalCount).toBe(Object.keys(tenantsScenario.account.lines).length);
+    expect(seen.groups.totalCount).toBe(tenantsScenario.account.groups.length);
   });
 
-  it("Other@admin sees サンプル商事's 50 lines and 2 groups only", async () => {
-    const data = await ok(COUNTS, {}, tokens.other);
-    expect(data.lines.totalCount).toBe(50);
-    expect(data.groups).toEqual({
-      totalCount: 2,
-      edges: expect.arrayContaining([{ node: { name: "本社" } }, { node: { name: "大阪支店" } }]),
+  it("Other@admin sees 他社商事's lines and groups only", async () => {
+    const seen = await ok(COUNTS, {}, tokens.other);
+    expect(seen.lines.totalCount).toBe(Object.keys(otherAccount.lines).length);
+    expect(seen.groups).toEqual({
+      totalCount: otherAccount.groups.length,
+      edges: expect.arrayContaining(otherAccount.groups.map((name) => ({ node: { name } }))),
     });
   });
 
   it("GroupA@admin sees exactly the lines of 営業部 and the group 営業部", async () => {
-    const prisma = server.app.database.prisma;
-    const salesGroup = await prisma.group.findFirstOrThrow({
-      where: { name: "営業部", account: { name: "デモ株式会社" } },
-    });
-    const expected = await prisma.line.findMany({
-      where: { groupId: salesGroup.id },
-      select: { phoneNumber: true },
-      orderBy: { phoneNumber: "asc" },
-    });
-    expect(expected.length).toBeGreaterThan(0);
+    // The scenario's lines of 営業部; 開発部's and the ungrouped one stay out of sight.
+    const expected = [data.lines.sales, data.lines.salesColleague].sort((a, b) =>
+      a.phoneNumber.localeCompare(b.phoneNumber),
+    );
 
-    const data = await ok(
+    const seen = await ok(
       `{ lines(first: 200) { totalCount edges { node { phoneNumber group { name } } } }
          groups(first: 50) { totalCount edges { node { name } } } }`,
       {},
       tokens.groupA,
     );
-    expect(data.lines.totalCount).toBe(expected.length);
-    expect(data.lines.edges.map((e: { node: { phoneNumber: string } }) => e.node.phoneNumber)).toEqual(
+    expect(seen.lines.totalCount).toBe(expected.length);
+    expect(seen.lines.edges.map((e: { node: { phoneNumber: string } }) => e.node.phoneNumber)).toEqual(
       expected.map((l) => l.phoneNumber),
     );
     expect(
-      new Set(data.lines.edges.map((e: { node: { group: { name: string } } }) => e.node.group.name)),
+      new Set(seen.lines.edges.map((e: { node: { group: { name: string } } }) => e.node.group.name)),
     ).toEqual(new Set(["営業部"]));
-    expect(data.groups).toEqual({ totalCount: 1, edges: [{ node: { name: "営業部" } }] });
+    expect(seen.groups).toEqual({ totalCount: 1, edges: [{ node: { name: "営業部" } }] });
   });
 });
 
 describe("another account's data, asked for by id, number or phone number (Other@admin)", () => {
-  it("a デモ株式会社 line id is not a node", async () => {
+  it("a 自社株式会社 line id is not a node", async () => {
     expect(await ok(NODE, { id: foreignLine.id }, tokens.manager)).toEqual({
       node: { id: foreignLine.id, __typename: "Line" },
     });
     expect(await ok(NODE, { id: foreignLine.id }, tokens.other)).toEqual({ node: null });
   });
 
-  it("a デモ株式会社 group id is not a node", async () => {
+  it("a 自社株式会社 group id is not a node", async () => {
     expect(await ok(NODE, { id: foreignLine.group!.id }, tokens.other)).toEqual({ node: null });
   });
 
-  it("a デモ株式会社 group id filters to no lines", async () => {
+  it("a 自社株式会社 group id filters to no lines", async () => {
     expect(await ok(LINES_IN_GROUP, { groupId: foreignLine.group!.id }, tokens.other)).toEqual({
       lines: { totalCount: 0, edges: [] },
     });
@@ -164,14 +138,14 @@ describe("another account's data, asked for by id, number or phone number (Other
     expect(await ok(NODE, { id: unknown }, tokens.other)).toEqual({ node: null });
   });
 
-  it("a デモ株式会社 phone number is no line", async () => {
+  it("a 自社株式会社 phone number is no line", async () => {
     expect(await ok(LINE, { phoneNumber: foreignLine.phoneNumber }, tokens.manager)).toEqual({
       line: { id: foreignLine.id, phoneNumber: foreignLine.phoneNumber },
     });
     expect(await ok(LINE, { phoneNumber: foreignLine.phoneNumber }, tokens.other)).toEqual({ line: null });
   });
 
-  it("featureAccess on a デモ株式会社 number answers 2105, exactly as for an unknown number", async () => {
+  it("featureAccess on a 自社株式会社 number answers 2105, exactly as for an unknown number", async () => {
     // For its own account the line answers RESTRICTED (backup off, migration on)...
     expect(
       (await ok(FEATURE_ACCESS, { phoneNumber: foreignLine.phoneNumber }, tokens.manager)).featureAccess,
@@ -212,6 +186,12 @@ describe("lines outside a GROUP administrator's groups (GroupA@admin)", () => {
 
   it("a line of 開発部 is not found by phone number", async () => {
     expect(await ok(LINE, { phoneNumber: foreignLine.phoneNumber }, tokens.groupA)).toEqual({ line: null });
+  });
+
+  it("a line in no group is neither a node nor found by phone number", async () => {
+    const { ungrouped } = data.lines;
+    expect(await ok(NODE, { id: ungrouped.id }, tokens.groupA)).toEqual({ node: null });
+    expect(await ok(LINE, { phoneNumber: ungrouped.phoneNumber }, tokens.groupA)).toEqual({ line: null });
   });
 
   it("the group 開発部 is not a node", async () => {
@@ -323,13 +303,13 @@ describe("receipts", () => {
     expect(await ok(NODE, { id: managerItemId }, tokens.groupA)).toEqual({ node: null });
   });
 
-  it("Other@admin sees none of デモ株式会社's receipts, not even by number", async () => {
+  it("Other@admin sees none of 自社株式会社's receipts, not even by number", async () => {
     expect(await ok(RECEIPTS, {}, tokens.other)).toEqual({ receipts: { totalCount: 0, edges: [] } });
     expect(await ok(RECEIPT, { number: MANAGER_RECEIPT }, tokens.other)).toEqual({ receipt: null });
     expect(await ok(RECEIPT, { number: GROUP_A_RECEIPT }, tokens.other)).toEqual({ receipt: null });
   });
 
-  it("Other@admin cannot open デモ株式会社's receipt or its item by id", async () => {
+  it("Other@admin cannot open 自社株式会社's receipt or its item by id", async () => {
     expect(await ok(NODE, { id: managerReceiptId }, tokens.other)).toEqual({ node: null });
     expect(await ok(NODE, { id: managerItemId }, tokens.other)).toEqual({ node: null });
   });

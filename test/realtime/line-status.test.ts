@@ -1,6 +1,9 @@
 // lineStatusChanged: administrators watch lines change without reloading.
+// Scenario: realtimeScenario (three watched lines in 開発部, two unwatched in 総務部, one each in 営業部 and 経理部).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startTestApp } from "../support/app.ts";
+import { realtimeScenario } from "../scenarios/realtime.scenarios.ts";
+import type { Seeded, SeededLine } from "../scenarios/scenario.ts";
+import { type RunningApp, startScenarioApp } from "../support/app.ts";
 import { graphql, loginAs } from "../support/graphql.ts";
 import { collect, wsClient } from "../support/subscriptions.ts";
 import { waitUntil } from "../support/wait.ts";
@@ -11,13 +14,16 @@ const WATCH = /* GraphQL */ `
   }`;
 
 let server: RunningApp;
+let lines: Seeded<keyof typeof realtimeScenario.account.lines>["lines"];
 let manager: string;
 beforeAll(async () => {
-  server = await startTestApp({
+  const started = await startScenarioApp(realtimeScenario, {
     FAKE_NOW: "2026-11-24T10:00:00+09:00",
     CARRIER_LATENCY_MS: "20",
     CARRIER_FAILURE_RATE: "0",
   });
+  server = started;
+  lines = started.data.lines;
   manager = await loginAs(server.graphqlUrl, "Manager@admin");
 });
 afterAll(() => server.stop());
@@ -30,34 +36,35 @@ const listening = (count: number) =>
     { what: `${count} lineStatusChanged subscription(s) on the server` },
   );
 
-async function linesOf(group: string) {
+/** A line's version as the API shows it now. */
+async function versionOf(line: SeededLine): Promise<number> {
   const result: any = await graphql(
     server.graphqlUrl,
-    "{ lines(first: 200, filter: {contractStatus: ACTIVE}) { edges { node { id version group { name } } } } }",
-    {},
+    "query ($id: ID!) { node(id: $id) { ... on Line { version } } }",
+    { id: line.id },
     manager,
   );
-  return result.data.lines.edges.map((e: any) => e.node).filter((l: any) => l.group?.name === group);
+  return result.data.node.version;
 }
 
 describe("lineStatusChanged", () => {
   it("pushes each watched line going PROCESSING and back IN_SERVICE with its new flags and version", async () => {
-    const watched = (await linesOf("開発部")).slice(0, 3);
+    const watched = await Promise.all(
+      [lines.watched1, lines.watched2, lines.watched3].map(async (line) => ({
+        ...line,
+        version: await versionOf(line),
+      })),
+    );
     const client = wsClient(server.wsUrl, manager);
     try {
-      const updates = collect<any>(
-        client,
-        WATCH,
-        { lineIds: watched.map((l: any) => l.id) },
-        { stopAfter: 6 },
-      );
+      const updates = collect<any>(client, WATCH, { lineIds: watched.map((l) => l.id) }, { stopAfter: 6 });
       await listening(1);
       await graphql(
         server.graphqlUrl,
         "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { userErrors { code } } }",
         {
           input: {
-            lines: [...watched, ...(await linesOf("総務部")).slice(0, 2)].map((l: any) => ({
+            lines: [...watched, lines.unwatched1, lines.unwatched2].map((l) => ({
               lineId: l.id,
               backup: true,
               phonebookMigration: false,
@@ -98,14 +105,13 @@ describe("lineStatusChanged", () => {
     try {
       const heard = collect<any>(client, WATCH, {}, { stopAfter: 2, timeoutMs: 8_000 });
       await listening(1);
-      const sales = (await linesOf("営業部")).slice(10, 11);
-      const other = (await linesOf("経理部")).slice(0, 1);
       await graphql(
         server.graphqlUrl,
         "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { userErrors { code } } }",
         {
           input: {
-            lines: [...sales, ...other].map((l: any) => ({
+            // 営業部 is GroupA@admin's; 経理部 is not.
+            lines: [lines.sales, lines.accounting].map((l) => ({
               lineId: l.id,
               backup: true,
               phonebookMigration: true,
@@ -115,7 +121,7 @@ describe("lineStatusChanged", () => {
         manager,
       );
       const { events } = await heard;
-      expect(events.map((e) => e.lineStatusChanged.id)).toEqual([sales[0].id, sales[0].id]);
+      expect(events.map((e) => e.lineStatusChanged.id)).toEqual([lines.sales.id, lines.sales.id]);
     } finally {
       await client.dispose();
     }
