@@ -139,6 +139,51 @@ export const filterErrorMessages = {
 
 export type FilterErrorCode = keyof typeof filterErrorMessages;
 
+/**
+ * The change feed (lineChanges), refused as a coded error with this `code`.
+ * CURSOR_EXPIRED's extensions say how to start again (README, "Change feed").
+ */
+export const changeFeedMessages = {
+  CURSOR_EXPIRED:
+    "この位置からの変更履歴は保存期間を過ぎたため取得できません。lineChanges(after: null) で新しい位置を受け取ってから、回線一覧(lines)を取得し直してください。",
+  INVALID_CURSOR: "lineChanges の after に指定された位置が正しくありません。",
+} as const;
+
+export type ChangeFeedErrorCode = keyof typeof changeFeedMessages;
+
+/** 監査ログ (the audit log's CSV; the web client has the same words in web/src/texts.ts). */
+export const auditTexts = {
+  fileName: "監査ログ",
+  columns: {
+    no: "No.",
+    at: "日時",
+    action: "操作",
+    actorName: "管理者名",
+    actorId: "管理者ID",
+    ip: "IPアドレス",
+    lines: "対象回線数",
+    phoneNumbers: "電話番号",
+    receipt: "受付番号",
+  },
+  actions: {
+    LOGIN: "ログイン",
+    LOGIN_FAILED: "ログイン失敗",
+    LINES_REFRESHED: "手動更新",
+    PASSWORD_INQUIRY: "パスワード照会",
+    PERMISSION_CHANGE_SUBMITTED: "利用可否設定",
+    PERMISSION_CHANGE_RETRIED: "利用可否設定(再実行)",
+    APP_DOWNLOAD_MAIL_REQUESTED: "アプリダウンロード依頼メール送信",
+    APP_DOWNLOAD_MAIL_RESENT: "アプリダウンロード依頼メール再送",
+    PASSWORD_NOTICE_MAIL_REQUESTED: "My SoftBankパスワード通知メール送信",
+    PASSWORD_NOTICE_MAIL_RESENT: "My SoftBankパスワード通知メール再送",
+    API_TOKEN_CREATED: "APIトークン発行",
+    API_TOKEN_REVOKED: "APIトークン失効",
+    OTHER: "その他",
+  },
+  /** An API token as the actor: its name after this. */
+  tokenActor: "APIトークン: ",
+} as const;
+
 /** Notes, confirmations and warnings shown on the portal's screens. */
 export const screenTexts = {
   GROUP_WITH_3G_NOT_SELECTABLE: "※サービス対象外(3G ケータイなど)の回線を含むグループは選択できません。",
@@ -223,4 +268,21 @@ export const exportErrorMessages = {
   EXPORT_BUSY: "ほかのCSV出力を実行中です。終わってから再度お試しください。",
   RATE_LIMITED: "操作が集中しています。しばらく経ってから再度お試しください。",
   SERVICE_UNAVAILABLE: "ただいまCSV出力できません。しばらく経ってから再度お試しください。",
+} as const;
+
+/** Webhook endpoints (services/webhooks/): userErrors by code and the disabled-endpoint notice. Ours, not the manual's. */
+export const webhookMessages = {
+  INVALID_URL: "WebhookのURLが正しくありません。",
+  HTTPS_REQUIRED: "WebhookのURLはhttpsで指定してください。",
+  ADDRESS_NOT_ALLOWED: "このWebhookのURLには送信できません(内部ネットワークのアドレスです)。",
+  HOST_NOT_FOUND: "WebhookのURLのホストが見つかりません。",
+  NO_EVENT_TYPES: "通知するイベントを1つ以上選択してください。",
+  GROUP_NOT_FOUND: "指定されたグループが見つかりません。",
+  NOT_FOUND: "指定されたWebhookが見つかりません。",
+  ENDPOINT_DISABLED: "このWebhookは停止中です。再開してから実行してください。",
+  RANGE_INVALID: "再送する期間の指定に誤りがあります(開始は終了より前、期間は7日以内)。",
+  /** The notice to MAIN administrators (web client and mail) when an endpoint is disabled after failing. */
+  disabledNotice: (url: string, since: string) =>
+    `Webhook(${url})への送信が${since}から失敗し続けたため、送信を停止しました。受信側を確認のうえ、Webhookを再開してください。停止中のイベントは再開後に送信されます。`,
+  disabledMailSubject: "【あんしんバックアップ設定】Webhookの送信を停止しました",
 } as const;

@@ -10,25 +10,38 @@ import { type UserError, UserErrorRef } from "./user-error.ts";
 import { ApiScopeEnum } from "./viewer.ts";
 
 export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  description: "A token an MDM tool calls the API with (Authorization: Bearer), limited to its scopes.",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The token's global id (not its secret)." },
   findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
   // As `apiTokens` (MAIN only), and a token itself as `viewer { apiToken }` shows it.
   extensions: nodeAccess(
     (actor, id) => canManageApiTokens(actor) || (actor.kind === "apiToken" && actor.tokenId === id),
   ),
   fields: (t) => ({
-    name: t.exposeString("name"),
+    name: t.exposeString("name", { description: "What the token is for, as its creator named it." }),
     prefix: t.exposeString("prefix", {
       description: "The first characters of the secret, to tell tokens apart.",
     }),
-    scopes: t.expose("scopes", { type: [ApiScopeEnum] }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    createdBy: t.relation("createdBy"),
-    expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true }),
-    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
-    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+    scopes: t.expose("scopes", { type: [ApiScopeEnum], description: "What the token may do." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was created." }),
+    createdBy: t.relation("createdBy", { description: "The MAIN administrator who created it." }),
+    expiresAt: t.expose("expiresAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "After this instant the token is refused; null: no expiry.",
+    }),
+    lastUsedAt: t.expose("lastUsedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When a request last carried it; null: never used.",
+    }),
+    revokedAt: t.expose("revokedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it was revoked (it stopped working at once); null while valid.",
+    }),
   }),
 });
 
@@ -47,10 +60,19 @@ builder.queryField("apiTokens", (t) =>
 );
 
 const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  description: "A new API token.",
   fields: (t) => ({
-    name: t.string({ required: true }),
-    scopes: t.field({ type: [ApiScopeEnum], required: true }),
-    expiresAt: t.field({ type: "DateTime", required: false }),
+    name: t.string({ required: true, description: "What the token is for (shown in the token list)." }),
+    scopes: t.field({
+      type: [ApiScopeEnum],
+      required: true,
+      description: "What the token may do; grant the fewest.",
+    }),
+    expiresAt: t.field({
+      type: "DateTime",
+      required: false,
+      description: "When the token stops working; omit for no expiry.",
+    }),
   }),
 });
 
@@ -61,13 +83,18 @@ interface TokenPayload {
 }
 
 const CreateApiTokenPayload = builder.objectRef<TokenPayload>("CreateApiTokenPayload").implement({
+  description: "createApiToken's answer: the token and its secret (shown once), or why not.",
   fields: (t) => ({
     token: t.string({
       nullable: true,
       description: "The secret. Shown this once; only a hash is stored.",
       resolve: (p) => p.token ?? null,
     }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description: "INVALID_INPUT (with the field); empty on success.",
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 
@@ -75,7 +102,14 @@ builder.mutationField("createApiToken", (t) =>
   t.field({
     type: CreateApiTokenPayload,
     authScopes: { manageApiTokens: true },
-    args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
+    description: "API token management (MAIN only): a new token for an MDM tool; its secret is shown once.",
+    args: {
+      input: t.arg({
+        type: CreateApiTokenInput,
+        required: true,
+        description: "The token's name, scopes and expiry.",
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const actor = actorOf(ctx);
       if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);
@@ -98,7 +132,14 @@ builder.mutationField("createApiToken", (t) =>
 );
 
 const RevokeApiTokenPayload = builder.objectRef<TokenPayload>("RevokeApiTokenPayload").implement({
-  fields: (t) => ({ userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }) }),
+  description: "revokeApiToken's answer: the revoked token, or why not.",
+  fields: (t) => ({
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description: "NOT_FOUND for an unknown or foreign id; empty on success.",
+      resolve: (p) => p.userErrors,
+    }),
+  }),
 });
 
 // Both payloads carry the token they created or revoked.
@@ -107,6 +148,7 @@ for (const payload of [CreateApiTokenPayload, RevokeApiTokenPayload]) {
     t.prismaField({
       type: "ApiToken",
       nullable: true,
+      description: "The token created or revoked; null with userErrors.",
       resolve: (query, { apiTokenId }, _args, ctx) =>
         apiTokenId ? ctx.services.db.apiToken.findUnique({ ...query, where: { id: apiTokenId } }) : null,
     }),
@@ -117,7 +159,14 @@ builder.mutationField("revokeApiToken", (t) =>
   t.field({
     type: RevokeApiTokenPayload,
     authScopes: { manageApiTokens: true },
-    args: { id: t.arg.globalID({ required: true, for: [ApiTokenRef] }) },
+    description: "Revokes an API token (MAIN only); requests carrying it are refused at once.",
+    args: {
+      id: t.arg.globalID({
+        required: true,
+        for: [ApiTokenRef],
+        description: "The token's id (ApiToken.id).",
+      }),
+    },
     resolve: async (_root, { id }, ctx) => {
       const actor = actorOf(ctx);
       if (actor.kind !== "admin") throw new GraphQLError(authErrorMessages.FORBIDDEN);

@@ -34,6 +34,8 @@ export interface Services {
     acceptanceHours: string;
     /** A sign-in session unused this long ends (0: never); SESSION_IDLE_TIMEOUT_MINUTES. */
     sessionIdleTimeoutMs?: number;
+    /** Days a lineChanges cursor stays valid (LINE_CHANGES_RETENTION_DAYS). */
+    lineChangesRetentionDays?: number;
   };
   /** Realtime pub/sub (subscriptions). */
   realtime: Realtime;
@@ -47,6 +49,8 @@ export interface Services {
   carrier: Carrier;
   /** Where services tell what they committed (receipt events, line changes); resolvers never publish. */
   events: EventsPort;
+  /** Webhook endpoints' SSRF policy (WEBHOOK_ALLOWED_HOSTS), and a nudge to the delivery loop when there is one. */
+  webhooks?: { allowedHosts: readonly string[]; kick(): void };
 }
 
 export interface Context {
@@ -102,8 +106,45 @@ export const builder = new SchemaBuilder<{
     // Malformed ids and non-UUID raw ids are BAD_USER_INPUT before any query (schema/ids.ts).
     decodeGlobalID: (globalID) => decodeNodeId(globalID),
     // Each Node type's own rule (schema/node-access.ts) decides; the rest is null.
-    nodeQueryOptions: { authScopes: { authenticated: true }, nullable: true, resolve: resolveVisibleNode },
+    nodeQueryOptions: {
+      authScopes: { authenticated: true },
+      nullable: true,
+      resolve: resolveVisibleNode,
+      description: "Any object by its global id (Relay), or null when the caller may not see it.",
+      args: { id: { description: "A global id, as any `id` field of this schema returns it." } },
+    },
     nodesQueryOptions: false,
+    // Descriptions of the types and fields the plugin generates (the contract
+    // describes itself: test/schema/descriptions.test.ts).
+    nodeTypeOptions: { description: "An object with a global id, readable again with `node(id:)` (Relay)." },
+    idFieldOptions: {
+      description: "The global id: opaque, stable, and the same in webhooks and the change feed.",
+    },
+    pageInfoTypeOptions: { description: "Where a page of a connection stands (Relay cursor connections)." },
+    hasNextPageFieldOptions: {
+      description: "True when more results follow endCursor (paging with first/after).",
+    },
+    hasPreviousPageFieldOptions: {
+      description: "True when results precede startCursor (paging with last/before).",
+    },
+    startCursorFieldOptions: { description: "The first edge's cursor; null on an empty page." },
+    endCursorFieldOptions: {
+      description: "The last edge's cursor (pass it as `after` for the next page); null on an empty page.",
+    },
+    pageInfoFieldOptions: { description: "Where this page stands: cursors and whether more pages exist." },
+    edgesFieldOptions: { description: "The page's results, each with its cursor." },
+    nodeFieldOptions: { description: "The result." },
+    cursorFieldOptions: { description: "Opaque; pass it as `after` or `before` to page from this result." },
+    firstArgOptions: {
+      description: "Page size from the start or from `after` (default and maximum per field).",
+    },
+    lastArgOptions: { description: "Page size from the end or from `before`." },
+    afterArgOptions: { description: "A cursor (endCursor or an edge's cursor): the page starts after it." },
+    beforeArgOptions: { description: "A cursor (startCursor or an edge's cursor): the page ends before it." },
+    defaultConnectionTypeOptions: {
+      description: "A page of results with cursors (Relay cursor connection) and the total count.",
+    },
+    defaultEdgeTypeOptions: { description: "One result of a connection page, with its cursor." },
   },
   prisma: {
     // The client comes from the request context: every app instance (and every
@@ -116,9 +157,14 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: "Reads. Each field names the scope it needs (ApiScope)." });
+builder.mutationType({
+  description:
+    "Changes. Expected refusals are `userErrors` in the payload; a refused request writes nothing.",
+});
+builder.subscriptionType({
+  description: "Live streams over WebSocket (graphql-transport-ws) or SSE on /graphql.",
+});
 
 /** An account id that matches nothing (the nil UUID), for lookups without a caller. */
 export const NO_ACCOUNT = "00000000-0000-0000-0000-000000000000";

@@ -11,28 +11,34 @@ function visibleGroups(ctx: Context): Prisma.GroupWhereInput {
 }
 
 export const GroupRef = builder.prismaNode("Group", {
+  description: "グループ: a named set of lines; selecting it selects its members with one target pair (R6).",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The group's global id." },
   findUnique: (id, ctx) => ({ id, AND: [visibleGroups(ctx)] }) as Prisma.GroupWhereUniqueInput,
   // As `groups`: READ_LINES (the row scope is findUnique's).
   extensions: nodeAccess((actor) => hasScope(actor, "READ_LINES")),
   fields: (t) => ({
-    name: t.exposeString("name"),
-    memberCount: t.relationCount("lines"),
+    name: t.exposeString("name", { description: "The group's name (グループ名)." }),
+    memberCount: t.relationCount("lines", { description: "How many lines the group holds (人数)." }),
     selectable: t.boolean({
       description: `False when the group holds an out-of-service (3G) line. ${screenTexts.GROUP_WITH_3G_NOT_SELECTABLE}`,
       select: { _count: { select: { lines: { where: { deviceKind: "FEATURE_PHONE_3G" } } } } },
       resolve: (group) => group._count.lines === 0,
     }),
-    lines: t.relatedConnection("lines", {
-      cursor: "id",
-      authScopes: { scope: "READ_LINES" },
-      query: { orderBy: [{ phoneNumber: "asc" }, { id: "asc" }] },
-      totalCount: true,
-      defaultSize: 50,
-      maxSize: PAGE_LIMIT,
-    }),
+    lines: t.relatedConnection(
+      "lines",
+      {
+        cursor: "id",
+        authScopes: { scope: "READ_LINES" },
+        description: "The group's lines, by phone number.",
+        query: { orderBy: [{ phoneNumber: "asc" }, { id: "asc" }] },
+        totalCount: true,
+        defaultSize: 50,
+        maxSize: PAGE_LIMIT,
+      },
+      { description: "A page of a group's lines (回線), by phone number." },
+    ),
   }),
 });
 
@@ -42,13 +48,13 @@ builder.queryField("groups", (t) =>
       type: "Group",
       cursor: "accountId_name",
       authScopes: { scope: "READ_LINES" },
+      description: "The groups the caller may see (a GROUP administrator: their own), by name.",
       defaultSize: 50,
       maxSize: PAGE_LIMIT,
       resolve: (query, _root, _args, ctx) =>
         ctx.services.db.group.findMany({ ...query, where: visibleGroups(ctx), orderBy: { name: "asc" } }),
       totalCount: (_root, _args, ctx) => ctx.services.db.group.count({ where: visibleGroups(ctx) }),
     },
-    { name: "GroupConnection" },
-    { name: "GroupEdge" },
+    { name: "GroupConnection", description: "A page of groups (グループ), by name." },
   ),
 );

@@ -1,4 +1,5 @@
 import { builder } from "./builder.ts";
+import { describeGeneratedFields } from "./generated-descriptions.ts";
 import "./scalars.ts";
 import "./user-error.ts";
 import "./system.ts";
@@ -13,5 +14,8 @@ import "./acceptance-window.ts";
 import "./permission-change.ts";
 import "./mail.ts";
 import "./receipt-progress.ts";
+import "./webhooks.ts";
+import "./change-feed.ts";
+import "./audit-log.ts";
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));

@@ -30,6 +30,9 @@ export const textBounds: Readonly<Record<string, number>> = {
   "Mutation.login(loginId:)": 200,
   "Mutation.login(password:)": 1_000,
   "CreateApiTokenInput.name": 200,
+  // A change-feed cursor is a few dozen characters (services/change-feed.ts).
+  "Query.lineChanges(after:)": 64,
+  "AuditEventFilter.phoneNumber": 32,
   // Past 16,384 characters R18 itself answers INVALID_PREVIEW_TOKEN (a userError), up to twice that.
   "PermissionChangeInput.previewToken": 2 * MAX_PREVIEW_TOKEN_LENGTH,
 };
@@ -47,6 +50,9 @@ export const listBounds: Readonly<Record<string, number>> = {
   // 「CSVで選択」: 1,000 rows per call (MAX_SELECTION_ROWS); R3's 200 is reported per row.
   "ResolveLineSelectionInput.phoneNumbers": MAX_SELECTION_ROWS,
   "ResolveLineSelectionInput.rows": MAX_SELECTION_ROWS,
+  // Webhooks: one of each event type at most.
+  "CreateWebhookEndpointInput.eventTypes": 6,
+  "UpdateWebhookEndpointInput.eventTypes": 6,
 };
 
 export const intBounds: Readonly<Record<string, readonly [number, number]>> = {

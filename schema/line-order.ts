@@ -39,9 +39,9 @@ export const LineOrderFieldEnum = builder.enumType("LineOrderField", {
   values: {
     PHONE_NUMBER: { description: "電話番号 (the default)." },
     GROUP_NAME: { description: "グループ名; lines in no group come last ascending." },
-    NAME: { description: "氏名" },
-    NAME_KANA: { description: "氏名(カナ)" },
-    AFFILIATION: { description: "所属名" },
+    NAME: { description: "The holder's name (氏名)." },
+    NAME_KANA: { description: "The holder's name in katakana (氏名(カナ))." },
+    AFFILIATION: { description: "The department (所属名)." },
     STATUS: { description: "ステータス: IN_SERVICE, then PROCESSING." },
     CONTRACT_STATUS: { description: "契約状態: ACTIVE, then CANCELLED." },
     DEVICE_KIND: { description: "機種, in the order of the DeviceKind enum." },
@@ -52,6 +52,7 @@ export const LineOrderFieldEnum = builder.enumType("LineOrderField", {
 });
 
 export const OrderDirectionEnum = builder.enumType("OrderDirection", {
+  description: "Which way a sort runs (昇順 / 降順).",
   values: {
     ASC: { description: "Ascending." },
     DESC: { description: "Descending." },
@@ -62,7 +63,7 @@ export const LineOrderInput = builder.inputType("LineOrder", {
   description:
     "How `lines` is sorted. A cursor belongs to the order it was read in: pass it back with the same orderBy.",
   fields: (t) => ({
-    field: t.field({ type: LineOrderFieldEnum, required: true }),
+    field: t.field({ type: LineOrderFieldEnum, required: true, description: "The column (並び替え)." }),
     direction: t.field({ type: OrderDirectionEnum, defaultValue: "ASC", description: "Default ASC." }),
   }),
 });

@@ -134,7 +134,13 @@ builder.queryField("resolveLineSelection", (t) =>
     type: LineSelectionRef,
     authScopes: { scope: "READ_LINES" },
     description: `「CSVで選択」: phone numbers (a CSV column) resolved to the lines the caller may select, one answer per row in order: SELECTED, or NOT_FOUND, INVALID_PHONE_NUMBER, CANCELLED, OUT_OF_SERVICE (R16), DUPLICATE, TOO_MANY_LINES (past R3's ${MAX_LINES_PER_REQUEST}, reported per row, not refused), with the screen's texts. At most ${MAX_SELECTION_ROWS.toLocaleString("en")} rows. Only lines the caller may see (a GROUP administrator's groups); any other number is NOT_FOUND. A read: submit the selectedLineIds as usual.`,
-    args: { input: t.arg({ type: ResolveLineSelectionInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: ResolveLineSelectionInput,
+        required: true,
+        description: "The CSV's phone numbers, or rows with their targets.",
+      }),
+    },
     resolve: async (_root, { input }, ctx, info) => {
       const rows = input.rows ?? (input.phoneNumbers ?? []).map((phoneNumber) => ({ phoneNumber }));
       // The rows' lines are read once, with what the document selects under rows.line.

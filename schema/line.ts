@@ -31,9 +31,35 @@ import {
 import { nodeAccess } from "./node-access.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
-export const DeviceKindEnum = builder.enumType(DeviceKind, { name: "DeviceKind" });
-export const ContractStatusEnum = builder.enumType(ContractStatus, { name: "ContractStatus" });
-export const LineStatusEnum = builder.enumType(LineStatus, { name: "LineStatus" });
+export const DeviceKindEnum = builder.enumType(DeviceKind, {
+  name: "DeviceKind",
+  description: "The line's kind of device (機種).",
+  values: {
+    FEATURE_PHONE_4G: { description: "4Gケータイ (4G feature phone): needs no app-download mail (R9)." },
+    IPHONE: { description: "iPhone." },
+    SMARTPHONE: { description: "スマートフォン (Android)." },
+    WINDOWS10_MOBILE: { description: "Windows 10 Mobile (連絡先コピー app)." },
+    FEATURE_PHONE_3G: {
+      description: "3G feature phone: サービス対象外, out of service for this product (R16).",
+    },
+  },
+});
+export const ContractStatusEnum = builder.enumType(ContractStatus, {
+  name: "ContractStatus",
+  description: "The line's contract (契約状態).",
+  values: {
+    ACTIVE: { description: "In contract." },
+    CANCELLED: { description: "解約済: cancelled; it cannot be selected (R3)." },
+  },
+});
+export const LineStatusEnum = builder.enumType(LineStatus, {
+  name: "LineStatus",
+  description: "The line's status (ステータス).",
+  values: {
+    IN_SERVICE: { description: "サービス中: no change in flight." },
+    PROCESSING: { description: "処理中: a permission change for it is in flight (R5)." },
+  },
+});
 
 /** Lines the caller may see; nothing at all without a caller. */
 export function visibleLines(ctx: Context): Prisma.LineWhereInput {
@@ -41,37 +67,61 @@ export function visibleLines(ctx: Context): Prisma.LineWhereInput {
 }
 
 export const LineRef = builder.prismaNode("Line", {
+  description: "回線: a mobile line of the account, with its two feature flags.",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The line's global id (the same in webhooks and the change feed)." },
   findUnique: (id, ctx) => ({ id, AND: [visibleLines(ctx)] }) as Prisma.LineWhereUniqueInput,
   // As `lines` and `line`: READ_LINES (the row scope is findUnique's).
   extensions: nodeAccess((actor) => hasScope(actor, "READ_LINES")),
   fields: (t) => ({
-    phoneNumber: t.exposeString("phoneNumber"),
-    name: t.exposeString("name", { description: "氏名" }),
-    nameKana: t.exposeString("nameKana", { description: "氏名(カナ)" }),
-    affiliation: t.exposeString("affiliation", { description: "所属名" }),
-    group: t.relation("group", { nullable: true }),
-    deviceKind: t.expose("deviceKind", { type: DeviceKindEnum }),
-    contractStatus: t.expose("contractStatus", { type: ContractStatusEnum }),
-    contractedOn: t.expose("contractedOn", { type: "Date", description: "契約日 (JST)" }),
-    status: t.expose("status", { type: LineStatusEnum }),
-    backup: t.exposeBoolean("backup", { description: "バックアップ機能 (save and restore, R2)" }),
-    phonebookMigration: t.exposeBoolean("phonebookMigration", { description: "電話帳移行機能" }),
+    phoneNumber: t.exposeString("phoneNumber", { description: "携帯電話番号, as 090-1234-5678." }),
+    name: t.exposeString("name", { description: "The holder's name (氏名)." }),
+    nameKana: t.exposeString("nameKana", { description: "The holder's name in katakana (氏名(カナ))." }),
+    affiliation: t.exposeString("affiliation", { description: "The holder's department (所属名)." }),
+    group: t.relation("group", {
+      nullable: true,
+      description: "The line's group (グループ); null when in none.",
+    }),
+    deviceKind: t.expose("deviceKind", { type: DeviceKindEnum, description: "The kind of device (機種)." }),
+    contractStatus: t.expose("contractStatus", {
+      type: ContractStatusEnum,
+      description: "ACTIVE or CANCELLED (解約済).",
+    }),
+    contractedOn: t.expose("contractedOn", { type: "Date", description: "The contract date (契約日, JST)." }),
+    status: t.expose("status", {
+      type: LineStatusEnum,
+      description: "IN_SERVICE, or PROCESSING while a change is in flight.",
+    }),
+    backup: t.exposeBoolean("backup", {
+      description: "The backup feature (バックアップ機能: save and restore together, R2) is allowed.",
+    }),
+    phonebookMigration: t.exposeBoolean("phonebookMigration", {
+      description: "The phonebook migration feature (電話帳移行機能) is allowed.",
+    }),
     lastAppDownloadMailAt: t.expose("lastAppDownloadMailAt", {
       type: "DateTime",
       nullable: true,
-      description: "依頼メール送信日時",
+      description: "When the app-download mail was last sent (依頼メール送信日時); null: never.",
     }),
-    appPreinstalled: t.exposeBoolean("appPreinstalled"),
-    sharedPhonebook: t.exposeBoolean("sharedPhonebook", { description: "共有電話帳を利用中 (R14)" }),
-    upgradedFrom3gOn: t.expose("upgradedFrom3gOn", { type: "Date", nullable: true }),
+    appPreinstalled: t.exposeBoolean("appPreinstalled", {
+      description: "The app came preinstalled (プリインストール): no app-download mail needed (R9).",
+    }),
+    sharedPhonebook: t.exposeBoolean("sharedPhonebook", {
+      description: "The line uses the shared phonebook service (共有電話帳を利用中, R14).",
+    }),
+    upgradedFrom3gOn: t.expose("upgradedFrom3gOn", {
+      type: "Date",
+      nullable: true,
+      description:
+        "When the line moved from a 3G phone (機種変更); migration is allowed for 60 days after (2104).",
+    }),
     version: t.exposeInt("version", { description: "Increases on every change (R5)." }),
   }),
 });
 
 const LineFilter = builder.inputType("LineFilter", {
+  description: "Narrows `lines` (絞り込み): every field given must match.",
   // A period given backwards is refused (DATE_RANGE_REVERSED), not answered with no lines.
   validate: orderedPeriod("lastAppDownloadMailFrom", "lastAppDownloadMailTo"),
   fields: (t) => ({
@@ -87,11 +137,14 @@ const LineFilter = builder.inputType("LineFilter", {
       type: [DeviceKindEnum],
       description: "Only lines of these device kinds (機種); an empty list matches no line.",
     }),
-    groupId: t.globalID({ for: [GroupRef] }),
+    groupId: t.globalID({ for: [GroupRef], description: "Only lines of this group (グループ)." }),
     ungrouped: t.boolean({ description: "Only lines in no group." }),
-    status: t.field({ type: LineStatusEnum }),
-    deviceKind: t.field({ type: DeviceKindEnum }),
-    contractStatus: t.field({ type: ContractStatusEnum }),
+    status: t.field({ type: LineStatusEnum, description: "Only lines with this status (ステータス)." }),
+    deviceKind: t.field({ type: DeviceKindEnum, description: "Only lines of this device kind (機種)." }),
+    contractStatus: t.field({
+      type: ContractStatusEnum,
+      description: "Only lines with this contract status.",
+    }),
     lastAppDownloadMailFrom: t.field({
       type: "DateTime",
       description: "依頼メール送信日時 from (inclusive)",
@@ -151,7 +204,7 @@ builder.queryField("lines", (t) =>
       description:
         'Lines the caller may see, by phone number unless orderBy says otherwise. Keyset-paginated in every order: deep pages cost what the first does. `offset` jumps a bounded number of rows from the start, the end or a cursor (page numbers, README "Paging").',
       args: {
-        filter: t.arg({ type: LineFilter }),
+        filter: t.arg({ type: LineFilter, description: "Only lines that match (絞り込み)." }),
         orderBy: t.arg({
           type: LineOrderInput,
           description:
@@ -165,12 +218,12 @@ builder.queryField("lines", (t) =>
     },
     {
       name: "LineConnection",
+      description: "A page of lines (回線) in the order asked for (携帯電話番号一覧).",
       fields: (t) => ({
         // Counted only when asked for.
         totalCount: t.int({ resolve: (connection) => (connection as unknown as LinePage).totalCount() }),
       }),
     },
-    { name: "LineEdge" },
   ),
 );
 
@@ -256,7 +309,13 @@ builder.queryField("line", (t) =>
     type: "Line",
     nullable: true,
     authScopes: { scope: "READ_LINES" },
-    args: { phoneNumber: t.arg.string({ required: true }) },
+    description: "One line by its phone number, or null when the caller may not see it.",
+    args: {
+      phoneNumber: t.arg.string({
+        required: true,
+        description: "As 090-1234-5678 (spaces around it are ignored).",
+      }),
+    },
     resolve: (query, _root, { phoneNumber }, ctx) => {
       actorOf(ctx);
       return ctx.services.db.line.findFirst({
@@ -272,6 +331,7 @@ const RefreshLinesPayload = builder
     "RefreshLinesPayload",
   )
   .implement({
+    description: "refreshLines' answer (手動更新).",
     fields: (t) => ({
       added: t.exposeInt("added", {
         description: "Lines newly listed (e.g. contracted today, R8); 0 when refused.",
@@ -348,7 +408,10 @@ builder.subscriptionField("lineStatusChanged", (t) =>
     type: LineRef,
     authScopes: { scope: "READ_LINES" },
     description: "Lines (status, flags, version) as they change; optionally only a group's or some lines.",
-    args: { groupId: t.arg.globalID({ for: GroupRef }), lineIds: t.arg.globalIDList({ for: LineRef }) },
+    args: {
+      groupId: t.arg.globalID({ for: GroupRef, description: "Only this group's lines." }),
+      lineIds: t.arg.globalIDList({ for: LineRef, description: "Only these lines." }),
+    },
     subscribe: (_root, args, ctx) =>
       lineChanges(ctx, args.groupId?.id ?? null, args.lineIds ? args.lineIds.map((line) => line.id) : null),
     resolve: (line) => line,

@@ -20,9 +20,16 @@ import { type UserError, UserErrorRef } from "./user-error.ts";
 const SkippedRef = builder.objectRef<Skipped>("SkippedLine").implement({
   description: "A selected line that needs no mail (R9, R10); not an error.",
   fields: (t) => ({
-    line: t.field({ type: LineRef, resolve: (s) => s.line as Line }),
-    code: t.exposeString("code"),
-    reason: t.exposeString("reason"),
+    line: t.field({
+      type: LineRef,
+      description: "The line that gets no mail.",
+      resolve: (s) => s.line as Line,
+    }),
+    code: t.exposeString("code", {
+      description:
+        "Why, for programs: NO_APP_DOWNLOAD_NEEDED, APP_PREINSTALLED or NO_PASSWORD_NOTICE_NEEDED.",
+    }),
+    reason: t.exposeString("reason", { description: "Why, in the screen's Japanese." }),
   }),
 });
 
@@ -34,15 +41,29 @@ interface MailPayload {
 }
 
 const MailPayloadRef = builder.objectRef<MailPayload>("MailRequestPayload").implement({
+  description: "A mail request's answer: the receipt (受付) and the lines skipped, or why not.",
   fields: (t) => ({
-    receipt: t.prismaField({ type: "Receipt", nullable: true, resolve: payloadReceipt }),
+    receipt: t.prismaField({
+      type: "Receipt",
+      nullable: true,
+      description: "The receipt accepted (受付番号); null with userErrors.",
+      resolve: payloadReceipt,
+    }),
     replayed: t.boolean({
       description:
         "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
       resolve: (p) => p.replayed,
     }),
-    skipped: t.field({ type: [SkippedRef], resolve: (p) => p.skipped }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    skipped: t.field({
+      type: [SkippedRef],
+      description: "Selected lines that need no mail and got no item (R9, R10).",
+      resolve: (p) => p.skipped,
+    }),
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description: "R3/R16 selection errors, NOTHING_TO_SEND, IDEMPOTENCY_KEY_REUSED…; empty on success.",
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 
@@ -59,15 +80,17 @@ function toPayload(result: MailRequestResult): MailPayload {
 }
 
 const SendMailInput = builder.inputType("SendMailInput", {
+  description: "The lines to mail (対象回線), up to 200.",
   fields: (t) => ({
-    lineIds: t.globalIDList({ for: LineRef, required: true }),
+    lineIds: t.globalIDList({ for: LineRef, required: true, description: "Line ids (Line.id), 1–200." }),
     idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION, validate: idempotencyKey }),
   }),
 });
 
 const ResendMailInput = builder.inputType("ResendMailInput", {
+  description: "再送信: items of a mail receipt to send again (R11).",
   fields: (t) => ({
-    receiptId: t.globalID({ for: ReceiptRef, required: true }),
+    receiptId: t.globalID({ for: ReceiptRef, required: true, description: "The mail receipt (Receipt.id)." }),
     itemIds: t.globalIDList({
       for: ReceiptItemRef,
       description: "Items to resend; all of the receipt's items when omitted.",
@@ -81,7 +104,13 @@ function sendField(name: string, kind: MailReceiptKind, description: string) {
       type: MailPayloadRef,
       authScopes: { scope: "SEND_MAIL" },
       description,
-      args: { input: t.arg({ type: SendMailInput, required: true }) },
+      args: {
+        input: t.arg({
+          type: SendMailInput,
+          required: true,
+          description: "The lines and an idempotency key.",
+        }),
+      },
       resolve: async (_root, { input }, ctx) =>
         toPayload(
           await requestMail(
@@ -107,7 +136,9 @@ function resendField(name: string, kind: MailReceiptKind, description: string) {
       type: MailPayloadRef,
       authScopes: { scope: "SEND_MAIL" },
       description,
-      args: { input: t.arg({ type: ResendMailInput, required: true }) },
+      args: {
+        input: t.arg({ type: ResendMailInput, required: true, description: "The receipt and its items." }),
+      },
       resolve: async (_root, { input }, ctx) =>
         toPayload(
           await resendMail(
@@ -154,18 +185,28 @@ interface LinePassword {
 }
 
 const LinePasswordRef = builder.objectRef<LinePassword>("LinePassword").implement({
+  description: "A line's My SoftBank password (照会); never logged.",
   fields: (t) => ({
-    line: t.field({ type: LineRef, resolve: (p) => p.line }),
-    password: t.exposeString("password"),
+    line: t.field({ type: LineRef, description: "The line.", resolve: (p) => p.line }),
+    password: t.exposeString("password", { description: "The My SoftBank password (パスワード)." }),
   }),
 });
 
 const InquirePasswordsPayload = builder
   .objectRef<{ passwords: LinePassword[]; userErrors: UserError[] }>("InquirePasswordsPayload")
   .implement({
+    description: "inquirePasswords' answer (パスワード照会).",
     fields: (t) => ({
-      passwords: t.field({ type: [LinePasswordRef], resolve: (p) => p.passwords }),
-      userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+      passwords: t.field({
+        type: [LinePasswordRef],
+        description: "One per line asked for; empty with userErrors.",
+        resolve: (p) => p.passwords,
+      }),
+      userErrors: t.field({
+        type: [UserErrorRef],
+        description: "R3/R16 selection errors; empty on success.",
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 
@@ -177,9 +218,17 @@ builder.mutationField("inquirePasswords", (t) =>
     args: {
       input: t.arg({
         type: builder.inputType("InquirePasswordsInput", {
-          fields: (f) => ({ lineIds: f.globalIDList({ for: LineRef, required: true }) }),
+          description: "The lines whose passwords are asked for, up to 200.",
+          fields: (f) => ({
+            lineIds: f.globalIDList({
+              for: LineRef,
+              required: true,
+              description: "Line ids (Line.id), 1–200.",
+            }),
+          }),
         }),
         required: true,
+        description: "The lines.",
       }),
     },
     resolve: async (_root, { input }, ctx) => {
@@ -198,22 +247,43 @@ builder.mutationField("inquirePasswords", (t) =>
   }),
 );
 
-const MailKindEnum = builder.enumType(MailKind, { name: "MailKind" });
-const MailStatusEnum = builder.enumType(MailStatus, { name: "MailStatus" });
+const MailKindEnum = builder.enumType(MailKind, {
+  name: "MailKind",
+  description: "Which mail.",
+  values: {
+    APP_DOWNLOAD: { description: "The app-download request mail (アプリダウンロード依頼メール, R9)." },
+    PASSWORD_NOTICE: {
+      description: "The My SoftBank password notice mail (My SoftBankパスワード通知メール, R10).",
+    },
+  },
+});
+const MailStatusEnum = builder.enumType(MailStatus, {
+  name: "MailStatus",
+  description: "Where a mail stands.",
+  values: {
+    QUEUED: { description: "Waiting to be sent (or retried while the mail server is down)." },
+    SENT: { description: "Handed to the mail server, or captured in the outbox without SMTP_URL." },
+    FAILED: { description: "Not sent: refused for good, or the retry horizon passed." },
+  },
+});
 
 builder.prismaObject("MailMessage", {
   description: "An outbound mail. Password notices are kept with the password masked (R10).",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    kind: t.expose("kind", { type: MailKindEnum }),
-    to: t.exposeString("to"),
-    subject: t.exposeString("subject"),
-    body: t.exposeString("body"),
-    status: t.expose("status", { type: MailStatusEnum }),
-    transport: t.exposeString("transport"),
-    error: t.exposeString("error", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),
+    id: t.exposeID("id", { description: "The mail's id." }),
+    kind: t.expose("kind", { type: MailKindEnum, description: "Which mail." }),
+    to: t.exposeString("to", { description: "The recipient address." }),
+    subject: t.exposeString("subject", { description: "The subject (件名)." }),
+    body: t.exposeString("body", { description: "The body (本文); a password notice's password is masked." }),
+    status: t.expose("status", { type: MailStatusEnum, description: "QUEUED, SENT or FAILED." }),
+    transport: t.exposeString("transport", { description: "How it left: smtp, or outbox (captured)." }),
+    error: t.exposeString("error", { nullable: true, description: "Why sending failed; null otherwise." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was queued." }),
+    sentAt: t.expose("sentAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it was sent; null until then.",
+    }),
   }),
 });
 
@@ -235,7 +305,6 @@ builder.queryField("mailMessages", (t) =>
       totalCount: (_root, _args, ctx) =>
         ctx.services.db.mailMessage.count({ where: { accountId: actorOf(ctx).accountId } }),
     },
-    { name: "MailMessageConnection" },
-    { name: "MailMessageEdge" },
+    { name: "MailMessageConnection", description: "A page of outbound mail, newest first." },
   ),
 );

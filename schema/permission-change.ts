@@ -25,10 +25,17 @@ import { payloadReceipt, ReceiptItemRef, ReceiptRef } from "./receipt.ts";
 import { type UserError, UserErrorRef } from "./user-error.ts";
 
 const LineTargetInput = builder.inputType("LineTargetInput", {
+  description: "One line and its target pair (R6).",
   fields: (t) => ({
-    lineId: t.globalID({ for: LineRef, required: true }),
-    backup: t.boolean({ required: true, description: "バックアップ機能 (save and restore together, R2)" }),
-    phonebookMigration: t.boolean({ required: true, description: "電話帳移行機能" }),
+    lineId: t.globalID({ for: LineRef, required: true, description: "The line (Line.id)." }),
+    backup: t.boolean({
+      required: true,
+      description: "Allow the backup feature (バックアップ機能: save and restore together, R2).",
+    }),
+    phonebookMigration: t.boolean({
+      required: true,
+      description: "Allow the phonebook migration feature (電話帳移行機能).",
+    }),
     version: t.int({
       description:
         "The line's version as shown at 確認 (PermissionChangeTarget.version); a changed line is refused with CONFLICT (R5, R18).",
@@ -37,14 +44,23 @@ const LineTargetInput = builder.inputType("LineTargetInput", {
 });
 
 const GroupTargetInput = builder.inputType("GroupTargetInput", {
+  description: "グループから選択: a group, and one target pair for all its members (R6).",
   fields: (t) => ({
-    groupId: t.globalID({ for: GroupRef, required: true }),
-    backup: t.boolean({ required: true }),
-    phonebookMigration: t.boolean({ required: true }),
+    groupId: t.globalID({ for: GroupRef, required: true, description: "The group (Group.id)." }),
+    backup: t.boolean({
+      required: true,
+      description: "Allow the backup feature (バックアップ機能) on every member.",
+    }),
+    phonebookMigration: t.boolean({
+      required: true,
+      description: "Allow the phonebook migration feature (電話帳移行機能) on every member.",
+    }),
   }),
 });
 
 const PermissionChangeInput = builder.inputType("PermissionChangeInput", {
+  description:
+    "利用可否設定: lines and groups with their target pairs; at most 200 lines once groups are expanded (R3).",
   fields: (t) => ({
     lines: t.field({ type: [LineTargetInput], description: "Lines with their own target pair (R6)." }),
     groups: t.field({ type: [GroupTargetInput], description: "Groups: one pair for all members (R6)." }),
@@ -89,17 +105,31 @@ export function toUserErrors(errors: ChangeError[]): UserError[] {
 const WarningRef = builder.objectRef<Warning>("Warning").implement({
   description: "Shown at 確認; does not block (R14).",
   fields: (t) => ({
-    code: t.exposeString("code"),
-    message: t.exposeString("message"),
-    lineIds: t.idList({ resolve: (w) => w.lineIds.map((id) => encodeGlobalID("Line", id)) }),
+    code: t.exposeString("code", { description: "Stable, for programs: SHARED_PHONEBOOK." }),
+    message: t.exposeString("message", { description: "The manual's caution, in Japanese (R14)." }),
+    lineIds: t.idList({
+      description: "The lines the warning is about.",
+      resolve: (w) => w.lineIds.map((id) => encodeGlobalID("Line", id)),
+    }),
   }),
 });
 
 const TargetRef = builder.objectRef<Target>("PermissionChangeTarget").implement({
+  description: "One line of the expanded selection at 確認, with its target pair.",
   fields: (t) => ({
-    line: t.field({ type: LineRef, resolve: (target) => target.line as Line }),
-    backup: t.boolean({ resolve: (target) => target.backup }),
-    phonebookMigration: t.boolean({ resolve: (target) => target.phonebookMigration }),
+    line: t.field({
+      type: LineRef,
+      description: "The line, as the preview read it.",
+      resolve: (target) => target.line as Line,
+    }),
+    backup: t.boolean({
+      description: "Target: the backup feature (バックアップ機能).",
+      resolve: (target) => target.backup,
+    }),
+    phonebookMigration: t.boolean({
+      description: "Target: the phonebook migration feature (電話帳移行機能).",
+      resolve: (target) => target.phonebookMigration,
+    }),
     version: t.int({
       description: "The line's version this preview saw; send it back as LineTargetInput.version (R18).",
       resolve: (target) => target.line.version,
@@ -119,13 +149,17 @@ interface Preview {
 }
 
 const PreviewRef = builder.objectRef<Preview>("PermissionChangePreview").implement({
+  description: "previewPermissionChange's answer (確認): what 決定 would accept, or why not.",
   fields: (t) => ({
     lines: t.field({
       type: [TargetRef],
       description: "The expanded selection, by phone number.",
       resolve: (p) => p.targets,
     }),
-    totalCount: t.int({ resolve: (p) => p.targets.length }),
+    totalCount: t.int({
+      description: "対象回線: how many lines (groups expanded).",
+      resolve: (p) => p.targets.length,
+    }),
     previewToken: t.string({
       nullable: true,
       description:
@@ -144,8 +178,16 @@ const PreviewRef = builder.objectRef<Preview>("PermissionChangePreview").impleme
               })),
             }),
     }),
-    warnings: t.field({ type: [WarningRef], resolve: (p) => p.warnings }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    warnings: t.field({
+      type: [WarningRef],
+      description: "Cautions that do not block (R14).",
+      resolve: (p) => p.warnings,
+    }),
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description: "Why 決定 would refuse it (R3, R5, R16…); empty when it would be accepted.",
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 
@@ -155,7 +197,13 @@ builder.mutationField("previewPermissionChange", (t) =>
     authScopes: { scope: "CHANGE_PERMISSIONS" },
     description:
       "確認: expands groups, checks R3, R5 and R16, lists R14 warnings, returns the versions it saw and a previewToken (R18). Writes nothing.",
-    args: { input: t.arg({ type: PermissionChangeInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: PermissionChangeInput,
+        required: true,
+        description: "The lines and groups with their targets.",
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const serviceInput = toServiceInput(input);
       if (!serviceInput.ok)
@@ -178,14 +226,24 @@ interface SubmitPayload {
 }
 
 const SubmitPayloadRef = builder.objectRef<SubmitPayload>("SubmitPermissionChangePayload").implement({
+  description: "submitPermissionChange's answer (決定 → 完了): the receipt, or why not.",
   fields: (t) => ({
-    receipt: t.prismaField({ type: "Receipt", nullable: true, resolve: payloadReceipt }),
+    receipt: t.prismaField({
+      type: "Receipt",
+      nullable: true,
+      description: "The receipt accepted (受付番号); null with userErrors.",
+      resolve: payloadReceipt,
+    }),
     replayed: t.boolean({
       description:
         "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
       resolve: (p) => p.replayed,
     }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description: "Why nothing was accepted (R3, R4, R5, R16, R17, R18); empty on success.",
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 
@@ -195,7 +253,13 @@ builder.mutationField("submitPermissionChange", (t) =>
     authScopes: { scope: "CHANGE_PERMISSIONS" },
     description:
       "決定: accepts the change (R3, R4, R5, R6, R16, R18) as one receipt; the carrier applies each line later (R7). A refused request writes nothing.",
-    args: { input: t.arg({ type: PermissionChangeInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: PermissionChangeInput,
+        required: true,
+        description: "The lines and groups with their targets.",
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const serviceInput = toServiceInput(input);
       if (!serviceInput.ok) return { receiptId: null, replayed: false, userErrors: serviceInput.userErrors };
@@ -215,6 +279,7 @@ builder.mutationField("submitPermissionChange", (t) =>
 );
 
 const RetryFailedItemsInput = builder.inputType("RetryFailedItemsInput", {
+  description: "異常終了分を再設定: the failed items of a permission change to retry (R19).",
   fields: (t) => ({
     receiptId: t.globalID({
       for: ReceiptRef,
@@ -231,6 +296,7 @@ const RetryFailedItemsInput = builder.inputType("RetryFailedItemsInput", {
 });
 
 const RetryPayloadRef = builder.objectRef<SubmitPayload>("RetryFailedItemsPayload").implement({
+  description: "retryFailedItems' answer: the new receipt, or why not.",
   fields: (t) => ({
     receipt: t.prismaField({
       type: "Receipt",
@@ -243,7 +309,12 @@ const RetryPayloadRef = builder.objectRef<SubmitPayload>("RetryFailedItemsPayloa
         "True when the idempotencyKey matched this caller's earlier request and its receipt is returned (R17).",
       resolve: (p) => p.replayed,
     }),
-    userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+    userErrors: t.field({
+      type: [UserErrorRef],
+      description:
+        "Why nothing was retried (NOTHING_TO_RETRY, ITEM_NOT_FAILED, CONFLICT…); empty on success.",
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 
@@ -253,7 +324,13 @@ builder.mutationField("retryFailedItems", (t) =>
     authScopes: { scope: "CHANGE_PERMISSIONS" },
     description:
       "R19 異常終了分を再設定: a new permission change for the failed items of a receipt (all, or those chosen), with their original targets, linked to it (resendOf / resends). Accepted as submitPermissionChange is (R3, R4, R16, R17); a line changed since its original was accepted, or with a change in flight, is a CONFLICT (R5). A refused request writes nothing.",
-    args: { input: t.arg({ type: RetryFailedItemsInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: RetryFailedItemsInput,
+        required: true,
+        description: "The receipt and its failed items.",
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const result = await retryFailedItems(
         ctx.services.db,

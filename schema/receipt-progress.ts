@@ -15,13 +15,20 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     "One step of a receipt: the first event is a snapshot (item null); the last has a final status.",
   fields: (t) => ({
     seq: t.exposeInt("seq", { description: "Position in the receipt's event log; resume with afterSeq." }),
-    snapshot: t.exposeBoolean("snapshot"),
+    snapshot: t.exposeBoolean("snapshot", {
+      description: "True for the first event: the receipt as it stands (item null), not a change.",
+    }),
     status: t.field({
       type: ReceiptStatusEnum,
       resolve: (e) => e.status,
       description: "The receipt's status after this event.",
     }),
-    itemStatus: t.field({ type: ReceiptItemStatusEnum, nullable: true, resolve: (e) => e.itemStatus }),
+    itemStatus: t.field({
+      type: ReceiptItemStatusEnum,
+      nullable: true,
+      description: "The item's status this event moved it to; null for the snapshot.",
+      resolve: (e) => e.itemStatus,
+    }),
     // The receipt and its items as of this event or later, read once per
     // burst of events for all subscribers on this instance (a read whose
     // lastSeq has reached the event serves it; see SharedReads.latest). Keys
@@ -29,6 +36,7 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     // so Pothos needs no follow-up reads per subscriber.
     receipt: t.prismaField({
       type: "Receipt",
+      description: "The receipt as of this event or later (progress, status).",
       resolve: (query, e, _args, ctx) =>
         ctx.services.sharedReads.latest(
           `receipt:${e.receiptId}:${JSON.stringify(query)}`,
@@ -44,6 +52,7 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     item: t.prismaField({
       type: "ReceiptItem",
       nullable: true,
+      description: "The item that changed; null for the snapshot.",
       resolve: async (query, e, _args, ctx) => {
         if (!e.itemId) return null;
         const { items } = await ctx.services.sharedReads.latest(
@@ -108,8 +117,14 @@ builder.subscriptionField("receiptProgress", (t) =>
   t.field({
     type: ReceiptProgressEventRef,
     authScopes: { scope: "READ_RECEIPTS" },
+    description:
+      "A receipt's progress, live: a snapshot, then one event per item change in seq order; events after afterSeq are replayed first (resume), and the stream completes after the final event.",
     args: {
-      receiptId: t.arg.globalID({ for: ReceiptRef, required: true }),
+      receiptId: t.arg.globalID({
+        for: ReceiptRef,
+        required: true,
+        description: "The receipt (Receipt.id).",
+      }),
       afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
     },
     subscribe: (_root, args, ctx) => {

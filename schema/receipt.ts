@@ -10,9 +10,36 @@ import { orderedPeriod } from "./date-range.ts";
 import { nodeAccess } from "./node-access.ts";
 import { AdministratorRef } from "./viewer.ts";
 
-export const ReceiptKindEnum = builder.enumType(ReceiptKind, { name: "ReceiptKind" });
-export const ReceiptStatusEnum = builder.enumType(ReceiptStatus, { name: "ReceiptStatus" });
-export const ReceiptItemStatusEnum = builder.enumType(ReceiptItemStatus, { name: "ReceiptItemStatus" });
+export const ReceiptKindEnum = builder.enumType(ReceiptKind, {
+  name: "ReceiptKind",
+  description: "What a receipt is for (利用メニュー).",
+  values: {
+    PERMISSION_CHANGE: { description: "A permission change (利用可否設定, R6, R7)." },
+    APP_DOWNLOAD_MAIL: { description: "The app-download request mail (アプリダウンロード依頼メール, R9)." },
+    PASSWORD_NOTICE_MAIL: {
+      description: "The My SoftBank password notice mail (My SoftBankパスワード通知メール, R10).",
+    },
+  },
+});
+export const ReceiptStatusEnum = builder.enumType(ReceiptStatus, {
+  name: "ReceiptStatus",
+  description: "Where a receipt stands (ステータス).",
+  values: {
+    PROCESSING: { description: "処理中: some items are not final yet." },
+    SUCCEEDED: { description: "正常終了: every item succeeded." },
+    FAILED: { description: "異常終了: every item is final and at least one failed." },
+  },
+});
+export const ReceiptItemStatusEnum = builder.enumType(ReceiptItemStatus, {
+  name: "ReceiptItemStatus",
+  description: "Where one line of a receipt stands.",
+  values: {
+    PENDING: { description: "処理中 (not started): waiting for the worker." },
+    PROCESSING: { description: "処理中: being applied, or waiting out an outage (waitingFor)." },
+    SUCCEEDED: { description: "正常終了: applied." },
+    FAILED: { description: "異常終了: refused for good, or the retry horizon passed (error says why)." },
+  },
+});
 export const WaitingForEnum = builder.enumType("WaitingFor", {
   description:
     "What an item in PROCESSING waits for: that dependency is down, and the item is retried automatically.",
@@ -38,25 +65,32 @@ export function visibleReceipts(ctx: Context): Prisma.ReceiptWhereInput {
 }
 
 const ProgressRef = builder.objectRef<Progress>("ReceiptProgress").implement({
+  description: "A receipt's items counted by status (the progress bar); total is their sum.",
   fields: (t) => ({
-    total: t.exposeInt("total"),
-    pending: t.exposeInt("pending"),
-    processing: t.exposeInt("processing"),
-    succeeded: t.exposeInt("succeeded"),
-    failed: t.exposeInt("failed"),
+    total: t.exposeInt("total", { description: "All items of the receipt." }),
+    pending: t.exposeInt("pending", { description: "Items not started yet." }),
+    processing: t.exposeInt("processing", { description: "Items being applied or waiting out an outage." }),
+    succeeded: t.exposeInt("succeeded", { description: "Items applied (正常終了)." }),
+    failed: t.exposeInt("failed", { description: "Items failed (異常終了)." }),
   }),
 });
 
 const ReceiptAdminRef = builder.objectRef<{ name: string; loginId: string }>("ReceiptAdmin").implement({
   description: "Who made the request, as it was at acceptance.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    loginId: t.exposeString("loginId"),
+    name: t.exposeString("name", { description: "管理者名 at acceptance." }),
+    loginId: t.exposeString("loginId", { description: "管理者ID at acceptance." }),
   }),
 });
 
 const ItemErrorRef = builder.objectRef<{ code: string; message: string }>("ReceiptItemError").implement({
-  fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
+  description: "Why an item failed.",
+  fields: (t) => ({
+    code: t.exposeString("code", {
+      description: "Stable, for programs (the carrier's or mail server's code).",
+    }),
+    message: t.exposeString("message", { description: "What the 履歴詳細 screen shows (Japanese)." }),
+  }),
 });
 
 const ReceiptItemFilter = builder.inputType("ReceiptItemFilter", {
@@ -89,23 +123,29 @@ export function receiptItemFilterWhere(
 }
 
 export const ReceiptRef = builder.prismaNode("Receipt", {
+  description: "受付: one accepted request (a permission change or a mail), with one item per line.",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The receipt's global id (the same in webhooks)." },
   findUnique: (id, ctx) => ({ id, AND: [visibleReceipts(ctx)] }) as Prisma.ReceiptWhereUniqueInput,
   // As `receipts` and `receipt`: READ_RECEIPTS (the row scope is findUnique's).
   extensions: nodeAccess((actor) => hasScope(actor, "READ_RECEIPTS")),
   fields: (t) => ({
     number: t.exposeString("number", { description: "受付番号: JST YYYYMMDD + 8-digit daily sequence." }),
-    kind: t.expose("kind", { type: ReceiptKindEnum }),
+    kind: t.expose("kind", { type: ReceiptKindEnum, description: "What the receipt is for (利用メニュー)." }),
     admin: t.field({
       type: ReceiptAdminRef,
+      description: "Who made the request (管理者名 / 管理者ID), as at acceptance.",
       select: { adminName: true, adminLoginId: true },
       resolve: (r) => ({ name: r.adminName, loginId: r.adminLoginId }),
     }),
-    receivedAt: t.expose("receivedAt", { type: "DateTime", description: "受付日時" }),
-    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true, description: "結果日時" }),
-    status: t.expose("status", { type: ReceiptStatusEnum }),
+    receivedAt: t.expose("receivedAt", { type: "DateTime", description: "When it was accepted (受付日時)." }),
+    completedAt: t.expose("completedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When its last item became final (結果日時); null while PROCESSING.",
+    }),
+    status: t.expose("status", { type: ReceiptStatusEnum, description: "PROCESSING, SUCCEEDED or FAILED." }),
     waitingFor: t.field({
       type: WaitingForEnum,
       nullable: true,
@@ -123,6 +163,7 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
     }),
     progress: t.field({
       type: ProgressRef,
+      description: "Its items counted by status.",
       select: { id: true, lastSeq: true },
       // Every item transition appends to the event log, so the counts are a
       // function of (receipt, lastSeq): one read serves every subscriber and
@@ -142,35 +183,46 @@ export const ReceiptRef = builder.prismaNode("Receipt", {
       description:
         "R19: failed items that no retry or resend took up yet; retryFailedItems without itemIds retries these (permission changes).",
     }),
-    resends: t.relatedConnection("resends", {
-      cursor: "id",
-      description:
-        "Receipts that resend this one (R11) or retry its failed items (R19), oldest first: the other direction of resendOf. Only those the caller may see.",
-      query: (_args, ctx) => ({
-        where: visibleReceipts(ctx),
-        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-      }),
-      totalCount: true,
-      defaultSize: 20,
-      maxSize: PAGE_LIMIT,
-    }),
-    items: t.relatedConnection("items", {
-      cursor: "receiptId_position",
-      description: "The receipt's lines in the order they were accepted; `filter` narrows them (履歴詳細).",
-      args: { filter: t.arg({ type: ReceiptItemFilter }) },
-      query: (args) => ({ where: receiptItemFilterWhere(args.filter), orderBy: { position: "asc" } }),
-      // Counts the filtered items (the builder's filterConnectionTotalCount).
-      totalCount: true,
-      defaultSize: 50,
-      maxSize: PAGE_LIMIT,
-    }),
+    resends: t.relatedConnection(
+      "resends",
+      {
+        cursor: "id",
+        description:
+          "Receipts that resend this one (R11) or retry its failed items (R19), oldest first: the other direction of resendOf. Only those the caller may see.",
+        query: (_args, ctx) => ({
+          where: visibleReceipts(ctx),
+          orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+        }),
+        totalCount: true,
+        defaultSize: 20,
+        maxSize: PAGE_LIMIT,
+      },
+      { description: "A page of the receipts that resend or retry a receipt, oldest first." },
+    ),
+    items: t.relatedConnection(
+      "items",
+      {
+        cursor: "receiptId_position",
+        description: "The receipt's lines in the order they were accepted; `filter` narrows them (履歴詳細).",
+        args: {
+          filter: t.arg({ type: ReceiptItemFilter, description: "Only items that match (履歴詳細's 検索)." }),
+        },
+        query: (args) => ({ where: receiptItemFilterWhere(args.filter), orderBy: { position: "asc" } }),
+        // Counts the filtered items (the builder's filterConnectionTotalCount).
+        totalCount: true,
+        defaultSize: 50,
+        maxSize: PAGE_LIMIT,
+      },
+      { description: "A page of a receipt's items (one per line), in acceptance order." },
+    ),
   }),
 });
 
 export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
+  description: "One line of a receipt: a snapshot at acceptance, its target and its status (履歴詳細's row).",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The item's global id (the same in webhooks)." },
   findUnique: (id, ctx) =>
     ({ id, receipt: { is: visibleReceipts(ctx) } }) as Prisma.ReceiptItemWhereUniqueInput,
   // As `receipt(number) { items }`: READ_RECEIPTS and a receipt the caller sees.
@@ -178,14 +230,17 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
   fields: (t) => ({
     line: t.relation("line", { nullable: true, description: "The line now (null if no longer visible)." }),
     phoneNumber: t.exposeString("phoneNumber", { description: "At acceptance." }),
-    name: t.exposeString("lineName", { description: "氏名 at acceptance." }),
+    name: t.exposeString("lineName", { description: "The holder's name (氏名) at acceptance." }),
     groupName: t.exposeString("groupName", { nullable: true, description: "At acceptance." }),
     backup: t.exposeBoolean("backup", { nullable: true, description: "Target (permission changes only)." }),
     phonebookMigration: t.exposeBoolean("phonebookMigration", {
       nullable: true,
       description: "Target (permission changes only).",
     }),
-    status: t.expose("status", { type: ReceiptItemStatusEnum }),
+    status: t.expose("status", {
+      type: ReceiptItemStatusEnum,
+      description: "PENDING, PROCESSING, SUCCEEDED or FAILED.",
+    }),
     waitingFor: t.expose("waitingFor", {
       type: WaitingForEnum,
       nullable: true,
@@ -197,10 +252,15 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
       nullable: true,
       description: "While PROCESSING after a temporary error: when the item is tried again.",
     }),
-    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    completedAt: t.expose("completedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it became final (結果日時); null until then.",
+    }),
     error: t.field({
       type: ItemErrorRef,
       nullable: true,
+      description: "Why it failed (code and message); null unless FAILED.",
       select: { errorCode: true, errorMessage: true },
       resolve: (i) => (i.errorCode ? { code: i.errorCode, message: i.errorMessage ?? "" } : null),
     }),
@@ -208,14 +268,15 @@ export const ReceiptItemRef = builder.prismaNode("ReceiptItem", {
 });
 
 const ReceiptFilter = builder.inputType("ReceiptFilter", {
+  description: "Narrows `receipts` (履歴's 検索): every field given must match.",
   // A period given backwards is refused (DATE_RANGE_REVERSED), not answered with no receipts.
   validate: orderedPeriod("receivedFrom", "receivedTo"),
   fields: (t) => ({
-    kind: t.field({ type: ReceiptKindEnum }),
-    status: t.field({ type: ReceiptStatusEnum }),
+    kind: t.field({ type: ReceiptKindEnum, description: "Only receipts of this kind (利用メニュー)." }),
+    status: t.field({ type: ReceiptStatusEnum, description: "Only receipts with this status (ステータス)." }),
     adminId: t.globalID({ for: [AdministratorRef], description: "Receipts of one administrator." }),
-    receivedFrom: t.field({ type: "DateTime" }),
-    receivedTo: t.field({ type: "DateTime" }),
+    receivedFrom: t.field({ type: "DateTime", description: "受付日時 from (inclusive)." }),
+    receivedTo: t.field({ type: "DateTime", description: "受付日時 to (inclusive)." }),
     number: t.string({
       description:
         "A receipt number or any part of it (e.g. its YYYYMMDD date or its last digits); full-width digits, spaces, hyphens and dots are read as typed on a receipt.",
@@ -248,7 +309,9 @@ builder.queryField("receipts", (t) =>
       description: "Receipts the caller may see, newest first (a GROUP administrator sees their own).",
       defaultSize: 20,
       maxSize: PAGE_LIMIT,
-      args: { filter: t.arg({ type: ReceiptFilter }) },
+      args: {
+        filter: t.arg({ type: ReceiptFilter, description: "Only receipts that match (履歴's 検索)." }),
+      },
       resolve: (query, _root, args, ctx) =>
         ctx.services.db.receipt.findMany({
           ...query,
@@ -260,8 +323,7 @@ builder.queryField("receipts", (t) =>
           where: { AND: [visibleReceipts(ctx), ...receiptFilterWhere(args.filter)] },
         }),
     },
-    { name: "ReceiptConnection" },
-    { name: "ReceiptEdge" },
+    { name: "ReceiptConnection", description: "A page of receipts (受付), newest first (履歴)." },
   ),
 );
 
@@ -270,7 +332,10 @@ builder.queryField("receipt", (t) =>
     type: "Receipt",
     nullable: true,
     authScopes: { scope: "READ_RECEIPTS" },
-    args: { number: t.arg.string({ required: true }) },
+    description: "One receipt by its number (受付番号), or null when the caller may not see it.",
+    args: {
+      number: t.arg.string({ required: true, description: "The 16-digit receipt number (受付番号)." }),
+    },
     resolve: (query, _root, { number }, ctx) =>
       ctx.services.db.receipt.findFirst({
         ...query,

@@ -8,21 +8,57 @@ import { GroupRef } from "./group.ts";
 import { nodeAccess } from "./node-access.ts";
 import { UserErrorRef } from "./user-error.ts";
 
-export const AdminRoleEnum = builder.enumType(AdminRole, { name: "AdminRole" });
-export const ApiScopeEnum = builder.enumType(ApiScope, { name: "ApiScope" });
-const ViewerKind = builder.enumType("ViewerKind", { values: ["ADMINISTRATOR", "API_TOKEN"] as const });
+export const AdminRoleEnum = builder.enumType(AdminRole, {
+  name: "AdminRole",
+  description: "An administrator's role (権限).",
+  values: {
+    MAIN: { description: "管理者: everything, including API tokens, webhooks and the audit log." },
+    SUB: { description: "代理管理者(サブ管理者): everything except API tokens, webhooks and the audit log." },
+    GROUP: { description: "グループ管理者: only the lines of their groups, and only their own receipts." },
+  },
+});
+export const ApiScopeEnum = builder.enumType(ApiScope, {
+  name: "ApiScope",
+  description:
+    "A permission of an API token (MDM tools); an administrator's role implies its own set (Viewer.scopes).",
+  values: {
+    READ_LINES: {
+      description: "Read lines and groups (lines, groups, line, lineChanges, lineStatusChanged).",
+    },
+    READ_RECEIPTS: { description: "Read receipts and their items, and watch receiptProgress." },
+    CHANGE_PERMISSIONS: {
+      description: "利用可否設定: preview, submit and retry permission changes; 手動更新 (refreshLines).",
+    },
+    SEND_MAIL: { description: "Send and resend app-download and password notice mail." },
+    READ_PASSWORDS: { description: "パスワード照会 (inquirePasswords, audited) and the mail outbox." },
+    CHECK_FEATURE_ACCESS: { description: "Ask featureAccess, as the device apps do (R12)." },
+    MANAGE_WEBHOOKS: {
+      description: "Register, change, test and delete webhook endpoints; read their deliveries.",
+    },
+    READ_AUDIT: { description: "Read the audit log (監査ログ, auditEvents)." },
+  },
+});
+const ViewerKind = builder.enumType("ViewerKind", {
+  description: "Who is calling.",
+  values: {
+    ADMINISTRATOR: { description: "A signed-in administrator (login)." },
+    API_TOKEN: { description: "An API token (MDM tools)." },
+  },
+});
 
 builder.prismaObject("Account", {
+  description: "The corporate customer (法人) the caller belongs to; nothing crosses accounts.",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    name: t.exposeString("name"),
+    id: t.exposeID("id", { description: "The account's id." }),
+    name: t.exposeString("name", { description: "The company name (e.g. デモ株式会社)." }),
   }),
 });
 
 export const AdministratorRef = builder.prismaNode("Administrator", {
+  description: "An administrator (管理者) of the account.",
   // Unknown and foreign ids resolve to null, like ids that never existed.
   nullable: true,
-  id: { field: "id" },
+  id: { field: "id", description: "The administrator's global id." },
   findUnique: (id, ctx) => ({ id, accountId: ctx.actor?.accountId ?? NO_ACCOUNT }),
   // No root field lists administrators; `viewer { administrator }` shows one's
   // own record. MAIN and SUB administer the whole account and see every
@@ -32,9 +68,11 @@ export const AdministratorRef = builder.prismaNode("Administrator", {
     (actor, id) => actor.kind === "admin" && (actor.role !== "GROUP" || actor.adminId === id),
   ),
   fields: (t) => ({
-    loginId: t.exposeString("loginId"),
-    name: t.exposeString("name"),
-    role: t.expose("role", { type: AdminRoleEnum }),
+    loginId: t.exposeString("loginId", {
+      description: "管理者ID: what they sign in with (e.g. Manager@admin).",
+    }),
+    name: t.exposeString("name", { description: "管理者名: the display name." }),
+    role: t.expose("role", { type: AdminRoleEnum, description: "MAIN, SUB or GROUP." }),
     groups: t.field({
       type: [GroupRef],
       description: "For GROUP administrators, the groups they may see; empty for others.",
@@ -51,9 +89,14 @@ interface Viewer {
 const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
   description: "The caller: a signed-in administrator or an MDM tool's API token.",
   fields: (t) => ({
-    kind: t.field({ type: ViewerKind, resolve: (v) => v.kind }),
+    kind: t.field({
+      type: ViewerKind,
+      description: "An administrator or an API token.",
+      resolve: (v) => v.kind,
+    }),
     account: t.prismaField({
       type: "Account",
+      description: "The caller's account (法人).",
       resolve: (query, _v, _args, ctx) =>
         ctx.services.db.account.findUniqueOrThrow({ ...query, where: { id: actorOf(ctx).accountId } }),
     }),
@@ -114,27 +157,42 @@ const LoginPayload = builder
     userErrors: { code: string; message: string }[];
   }>("LoginPayload")
   .implement({
+    description: "login's answer: a session token, or why not.",
     fields: (t) => ({
       token: t.string({
         nullable: true,
         description: "Send as `Authorization: Bearer <token>`.",
         resolve: (p) => p.token,
       }),
-      expiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.expiresAt }),
+      expiresAt: t.field({
+        type: "DateTime",
+        nullable: true,
+        description: "When the session ends at the latest (an idle session ends sooner).",
+        resolve: (p) => p.expiresAt,
+      }),
       retryAfterSeconds: t.int({
         nullable: true,
         description:
           "With LOGIN_LOCKED: seconds before this login id may be tried again from this address (or, when the address made too many failed sign-ins, any login id from it). Null otherwise.",
         resolve: (p) => p.retryAfterSeconds ?? null,
       }),
-      userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+      userErrors: t.field({
+        type: [UserErrorRef],
+        description: "INVALID_CREDENTIALS or LOGIN_LOCKED; empty on success.",
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 
 builder.mutationField("login", (t) =>
   t.field({
     type: LoginPayload,
-    args: { loginId: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    description:
+      "ログイン: an administrator signs in and gets a session token (integrators use API tokens instead).",
+    args: {
+      loginId: t.arg.string({ required: true, description: "管理者ID (e.g. Manager@admin)." }),
+      password: t.arg.string({ required: true, description: "パスワード; never logged." }),
+    },
     resolve: async (_root, args, ctx) => {
       const result = await login(
         ctx.services.db,

@@ -520,6 +520,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
             ...common(),
             HOST: "127.0.0.1",
             PORT: String(p),
+            // Each instance its own metrics port (logged at start): they share one host.
+            METRICS_PORT: "0",
             DATABASE_URL: databaseUrl,
             REDIS_URL: redisUrl,
             SMTP_URL: smtpUrl,

@@ -33,6 +33,7 @@ import { createExportRoutes, EXPORT_PATH_PREFIX } from "./exports.ts";
 import { attachGraphqlWs } from "./graphql-ws.ts";
 import { createHealthEndpoints } from "./health.ts";
 import { yogaLogging } from "./logger.ts";
+import { METRICS_PATH } from "./metrics.ts";
 import { createRateLimit } from "./rate-limit.ts";
 import { useSharedSubscriptionResults } from "./shared-subscriptions.ts";
 import { createWebHandler } from "./web.ts";
@@ -76,6 +77,8 @@ export interface App {
   dependencies: Dependencies;
   clock: Clock;
   logger: Logger;
+  /** The URL of the Prometheus /metrics listener once started (null: METRICS_PORT=off, or not listening). */
+  metricsUrl(): string | null;
   /** Answers a Fetch request without a socket (tests, benchmarks). */
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Listens on `port` (0 = any free port); resolves with the bound address. */
@@ -127,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // operation's source, where a password may be written inline.
     logging: yogaLogging(logger, (error) => reportOutage(error, "graphql")),
     plugins: [
+      // Operations by name and outcome, and their latencies, on this app's registry (server/metrics.ts).
+      ...(services.metrics ? [services.metrics.yogaPlugin()] : []),
       // CSP, X-Frame-Options and nosniff on every /graphql response, GraphiQL's page included.
       useBrowserSecurityHeaders(config.corsOrigins),
       // Browsers may only reach GraphQL with non-simple requests (JSON POST or a
@@ -173,6 +178,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     if (path === "/ready") {
       void probes.ready(req, res);
+      return;
+    }
+    // Metrics are served on their own listener only (METRICS_PORT), never here.
+    if (path === METRICS_PATH) {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
       return;
     }
     // A worker-tier instance (WORKER=only) answers nothing else.
@@ -239,6 +249,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       );
   // Sockets holding a credential end their streams when it is revoked (server/compose.ts).
   if (ws) services.holdCredentials(ws);
+  services.metrics?.observe({ db, realtime: services.realtime, ws, circuits: worker?.circuits });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -248,8 +259,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
     dependencies,
     clock,
     logger,
+    metricsUrl: () => services.metrics?.url() ?? null,
     fetch: async (input, init) => yoga.fetch(new Request(input, init)),
-    start(port = config.port, host = config.host) {
+    async start(port = config.port, host = config.host) {
+      const { metrics } = services;
+      if (metrics && config.metrics && !metrics.url()) {
+        // Metrics are for operators: a port already taken is logged, and the API is served anyway.
+        await metrics.listen(config.metrics.port, config.metrics.host).then(
+          (url) => logger.info({ url }, "serving Prometheus metrics"),
+          (error: unknown) =>
+            logger.error(
+              { err: error, ...config.metrics },
+              "could not listen for metrics; /metrics not served",
+            ),
+        );
+      }
       return new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
@@ -300,6 +324,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await Promise.race([closed, sleepUntil(deadline - SHUTDOWN_RESERVE_MS / 3)]);
         transportsClosed();
         await servicesStopped;
+        await services.metrics?.close();
         logger.info({ ms: Date.now() - begun }, "stopped");
       })();
       return stopping;

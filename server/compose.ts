@@ -9,21 +9,26 @@ import { createLogger, type Logger } from "../lib/logger.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.ts";
 import type { Services } from "../schema/builder.ts";
+import { pruneAuditEvents } from "../services/audit-log.ts";
 import { type ActorCache, createActorCache, credentialKey, lastUsedResolutionMs } from "../services/auth.ts";
 import { createHttpCarrier } from "../services/carrier/http.ts";
 import { createCarrierSimulator } from "../services/carrier/simulator.ts";
+import { pruneLineChanges } from "../services/change-feed.ts";
 import { circuitDependencyState, createDependencies, type Dependencies } from "../services/dependencies.ts";
 import { isDatabaseUnavailable, trackDatabaseOutage } from "../services/errors.ts";
 import { publishingEvents } from "../services/events.ts";
 import { createLoginThrottle } from "../services/login-throttle.ts";
 import { createMailDelivery } from "../services/mail/delivery.ts";
 import { createMailer } from "../services/mail/mailer.ts";
+import { type MetricsPort, noMetrics } from "../services/metrics.ts";
 import { createRateLimits, type RateLimits } from "../services/rate-limits.ts";
 import { createRealtime, OVERFLOW, type Realtime } from "../services/realtime.ts";
 import { runDailySyncs } from "../services/roster-sync.ts";
 import { createSharedReads } from "../services/shared-reads.ts";
+import { startWebhookDispatcher } from "../services/webhooks/dispatcher.ts";
 import { startWorker, type Worker } from "../services/worker.ts";
 import type { Config } from "./config.ts";
+import { type AppMetrics, createMetrics } from "./metrics.ts";
 
 export interface ServicesOptions {
   config: Config;
@@ -45,6 +50,10 @@ export interface CredentialHolders {
 
 export interface AppServices extends Services {
   database: Database;
+  /** Prometheus metrics of this instance (null: METRICS_PORT=off); app.ts serves them on their own port. */
+  metrics: AppMetrics | null;
+  /** What services count through (a no-op when metrics are off); webhook delivery reports here too. */
+  metricsPort: MetricsPort;
   realtime: Realtime;
   actors: ActorCache;
   /** The carrier worker of this process, when it runs one. */
@@ -74,6 +83,9 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? createClock(config.fakeNow);
   const database = options.database ?? (await openDatabase(config));
+  // One registry per app instance: several apps in one process (tests) never share a series.
+  const metrics = config.metrics ? createMetrics({ logger }) : null;
+  const metricsPort = metrics?.port ?? noMetrics;
 
   const applied = await applyMigrations(database.adapterFactory, {
     log: (message) => logger.debug({ engine: message }, "schema engine"),
@@ -100,6 +112,7 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
   const settings = {
     acceptanceHours: config.acceptanceHours,
     sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+    lineChangesRetentionDays: config.retention.lineChangesDays,
   };
   const carrier = config.carrierUrl
     ? createHttpCarrier(config.carrierUrl)
@@ -107,13 +120,14 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
         latencyMs: config.carrierLatencyMs,
         failureRate: config.carrierFailureRate,
       });
-  const realtimeHub = createRealtime(config.redisUrl, { logger });
+  const realtimeHub = createRealtime(config.redisUrl, { logger, metrics: metricsPort });
   const sharedReads = createSharedReads();
   // Shared by every instance through Redis when it is set.
   const loginThrottle = createLoginThrottle({
     policy: config.loginThrottle,
     redisUrl: config.redisUrl,
     logger,
+    metrics: metricsPort,
   });
   // Query-cost budgets per session, API token or client address (0 points: none).
   const rateLimits =
@@ -122,6 +136,7 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
           points: config.rateLimitPoints,
           windowSeconds: config.rateLimitWindowSeconds,
           redisUrl: config.redisUrl,
+          metrics: metricsPort,
           onStoreError: (error) =>
             logger.warn({ err: error }, "rate limits: Redis unavailable, counting in memory meanwhile"),
         })
@@ -160,10 +175,19 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
           concurrency: config.workerConcurrency,
           leaseMs: config.workerLeaseMs,
           retry: config.retry,
-          circuits: config.circuits,
+          circuits: { ...config.circuits, metrics: metricsPort },
           now: () => clock.now(),
         })
       : null;
+  // Webhook deliveries run on the worker tier, like receipt items (services/webhooks/dispatcher.ts).
+  const webhookDispatcher =
+    (options.startWorker ?? config.runWorker)
+      ? startWebhookDispatcher({ db, logger, settings: config.webhooks, clock, mailer })
+      : null;
+  const webhooks = {
+    allowedHosts: config.webhooks.allowedHosts,
+    kick: () => webhookDispatcher?.kick(),
+  };
   // The automatic daily roster sync (R8): checked at start and every hour; it
   // runs once per JST day and account, whichever process gets there first.
   const dailySync = async () => {
@@ -176,6 +200,16 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
       if (ran > 0 && database.kind === "pglite") await db.$executeRawUnsafe(`VACUUM ANALYZE "Line"`);
     } catch (error) {
       logger.error({ err: error }, "daily roster sync failed");
+    }
+    // Retention (README, "Change feed" and "Audit log"): every hour, cheap when nothing is due.
+    try {
+      const now = clock.now();
+      const changes = await pruneLineChanges(db, now, config.retention.lineChangesDays);
+      const audits = await pruneAuditEvents(db, now, config.retention.auditDays);
+      if (changes + audits > 0)
+        logger.info({ changes, audits }, "retention: old change-feed and audit rows deleted");
+    } catch (error) {
+      logger.error({ err: error }, "retention cleanup failed");
     }
   };
   const syncTimer = worker ? setInterval(dailySync, 60 * 60 * 1000) : null;
@@ -228,7 +262,10 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
     sharedReads,
     carrier,
     events,
+    webhooks,
     database,
+    metrics,
+    metricsPort,
     worker,
     rateLimits,
     dependencies,
@@ -240,9 +277,11 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
       stopping ??= (async () => {
         // Claims nothing more; finishes or releases what it holds.
         const workerStopped = worker?.stop({ finishBy });
+        const webhooksStopped = webhookDispatcher?.stop(finishBy);
         if (syncTimer) clearInterval(syncTimer);
         await transportsClosed;
         await workerStopped;
+        await webhooksStopped;
         await Promise.race([firstSync, sleepUntil(finishBy)]);
         databaseOutage.close();
         mailer.close();

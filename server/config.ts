@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseAcceptanceHours } from "../domain/rules/acceptance.ts";
 import type { LoginThrottlePolicy } from "../services/login-throttle.ts";
+import type { WebhookSettings } from "../services/webhooks/dispatcher.ts";
 import { parseTrustProxy } from "./client-address.ts";
 
 function validAcceptanceHours(spec: string): boolean {
@@ -121,6 +122,9 @@ export const Env = z.object({
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
   CIRCUIT_HALF_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // How long the change feed's log (and so a lineChanges cursor) and the audit log are kept (days).
+  LINE_CHANGES_RETENTION_DAYS: z.coerce.number().min(0).max(3_650).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(1).max(36_500).default(400),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -138,6 +142,42 @@ export const Env = z.object({
   SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().min(0).max(1440).default(30),
   LOG_LEVEL: logLevelSetting,
   CORS_ORIGINS: corsOriginsSetting,
+  // Webhooks (services/webhooks/; README "Webhooks").
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .transform((spec) =>
+      spec
+        .split(",")
+        .map((host) =>
+          host
+            .trim()
+            .replace(/^\[|\]$/g, "")
+            .toLowerCase(),
+        )
+        .filter(Boolean),
+    )
+    .default([]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BACKOFF_MS: latencySetting
+    .refine((r) => r.min >= 1, "expected a first backoff of at least 1 ms")
+    .default({ min: 10_000, max: 3_600_000 }),
+  WEBHOOK_RETRY_HORIZON_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(3 * 86_400_000),
+  WEBHOOK_DISABLE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(3 * 86_400_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  // The Prometheus listener: a port (0: any free one) or "off"; never the public port.
+  METRICS_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  // Set: OpenTelemetry traces go there over OTLP/HTTP (server/tracing.ts); unset: no tracing code loads.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default("anshin-gateway"),
 });
 
 export interface Config {
@@ -182,6 +222,8 @@ export interface Config {
   circuits: { failureThreshold: number; halfOpenAfterMs: number };
   /** How long an instance trusts a token's administrator or API token without reading it again. */
   actorCacheMs: number;
+  /** Days the change feed's log (lineChanges cursors) and the audit log are kept; the daily job deletes older rows. */
+  retention: { lineChangesDays: number; auditDays: number };
   /** Proxies whose X-Forwarded-For names the client (server/client-address.ts); empty: none. */
   trustProxy: string[];
   /** Sign-in throttling (services/login-throttle.ts). */
@@ -195,6 +237,12 @@ export interface Config {
   logLevel: z.infer<typeof logLevelSetting>;
   /** Other sites' origins whose pages may call the API (CORS) and open WebSockets; none by default. */
   corsOrigins: string[];
+  /** Webhook delivery (services/webhooks/dispatcher.ts). */
+  webhooks: WebhookSettings;
+  /** The Prometheus /metrics listener (METRICS_PORT, METRICS_HOST); null: off. Port 0: any free port. */
+  metrics: { port: number; host: string } | null;
+  /** OpenTelemetry tracing (server/tracing.ts); null: off, and its packages are never loaded. */
+  tracing: { endpoint: string; serviceName: string } | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -231,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retry: { baseMs: e.RETRY_BACKOFF_MS.min, capMs: e.RETRY_BACKOFF_MS.max, horizonMs: e.RETRY_HORIZON_MS },
     circuits: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, halfOpenAfterMs: e.CIRCUIT_HALF_OPEN_MS },
     actorCacheMs: e.ACTOR_CACHE_MS,
+    retention: { lineChangesDays: e.LINE_CHANGES_RETENTION_DAYS, auditDays: e.AUDIT_RETENTION_DAYS },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginThrottle: {
       freeFailures: e.LOGIN_THROTTLE_FREE_FAILURES,
@@ -243,5 +292,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleTimeoutMs: Math.round(e.SESSION_IDLE_TIMEOUT_MINUTES * 60_000),
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
+    webhooks: {
+      allowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retry: {
+        baseMs: e.WEBHOOK_RETRY_BACKOFF_MS.min,
+        capMs: e.WEBHOOK_RETRY_BACKOFF_MS.max,
+        horizonMs: e.WEBHOOK_RETRY_HORIZON_MS,
+      },
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+      pollMs: e.WEBHOOK_POLL_MS,
+    },
+    metrics: e.METRICS_PORT === "off" ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+      : null,
   };
 }

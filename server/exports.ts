@@ -3,6 +3,7 @@
 //   GET /export/lines.csv?view=permissions|appMail|passwords&<LineFilter>&orderBy=<LineOrderField>&direction=ASC|DESC&encoding=utf8|sjis
 //   GET /export/receipts.csv?view=history|passwordMails&<ReceiptFilter>&encoding=…
 //   GET /export/receipts/<受付番号>/items.csv?<ReceiptItemFilter>&encoding=…
+//   GET /export/audit.csv?<AuditEventFilter>&encoding=…   (監査ログ: READ_AUDIT)
 //
 // The filters are the GraphQL filters' fields as query parameters, lists once
 // per value (the web client sends the variables of the list it shows), read
@@ -51,6 +52,7 @@ import {
   pastPosition,
 } from "../schema/line-order.ts";
 import { receiptFilterWhere, receiptItemFilterWhere } from "../schema/receipt.ts";
+import { AUDIT_ACTIONS, auditExport, resolveAuditFilter } from "../services/audit-log.ts";
 import {
   CSV_CHARSETS,
   CSV_ENCODINGS,
@@ -173,6 +175,29 @@ const itemParameters = z.strictObject({
   phoneNumber: z.string().max(MAX_SEARCH_LENGTH).optional(),
 });
 
+/** AuditEventFilter's fields (schema/audit-log.ts): 監査ログ's 期間, 操作, 管理者, 電話番号. */
+const auditParameters = z.strictObject({
+  encoding,
+  from: instant.optional(),
+  to: instant.optional(),
+  actor: z
+    .string()
+    .max(200)
+    .transform((value, ctx) => {
+      try {
+        const decoded = decodeNodeId(value);
+        if (decoded.typename === "Administrator") return { kind: "ADMINISTRATOR" as const, id: decoded.id };
+        if (decoded.typename === "ApiToken") return { kind: "API_TOKEN" as const, id: decoded.id };
+      } catch {}
+      ctx.addIssue({ code: "custom", message: "not the ID of an Administrator or ApiToken" });
+      return z.NEVER;
+    })
+    .optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  lineId: globalId("Line").optional(),
+  phoneNumber: z.string().max(32).optional(),
+});
+
 /**
  * The query parameters each export reads: every field of the API's filter
  * (test/api/exports.test.ts holds them to it, so a new filter field is not
@@ -182,6 +207,7 @@ export const EXPORT_PARAMETERS = {
   lines: Object.keys(lineParameters.shape),
   receipts: Object.keys(receiptParameters.shape),
   receiptItems: Object.keys(itemParameters.shape),
+  audit: Object.keys(auditParameters.shape),
 };
 
 /** Parameters that are lists: given once per value (deviceKinds=IPHONE&deviceKinds=SMARTPHONE). */
@@ -263,9 +289,20 @@ function routes(db: Db): { match(path: string): Route | null } {
       return file && { file, encoding };
     },
   });
+  const auditLog: Route = {
+    name: "audit",
+    scope: "READ_AUDIT",
+    async build(actor, query, now) {
+      const { encoding, lineId, ...given } = readParameters(auditParameters, query);
+      if (isReversedRange(given.from, given.to)) throw reversedPeriod("to");
+      const filter = await resolveAuditFilter(db, actor, { ...given, lineId: lineId?.id });
+      return { file: auditExport(db, actor, { filter, now }), encoding };
+    },
+  };
   return {
     match(path) {
       if (path === "/export/lines.csv") return lines;
+      if (path === "/export/audit.csv") return auditLog;
       if (path === "/export/receipts.csv") return receipts;
       const number = /^\/export\/receipts\/([^/]{1,64})\/items\.csv$/.exec(path)?.[1];
       if (number === undefined) return null;

@@ -485,6 +485,12 @@ export function attachGraphqlWs(
   const disposable = serveOverWs(wss, protocol, (socket) => connectionOf(socket).protocol);
   return {
     wss,
+    /** Subscription streams running now on this server's sockets (graphql_ws_subscriptions). */
+    subscriptions() {
+      let running = 0;
+      for (const socket of wss.clients) running += connections.get(socket)?.streams.size ?? 0;
+      return running;
+    },
     /**
      * Ends the streams of every socket holding this session or API token
      * (services/auth.ts credentialKey), with an UNAUTHENTICATED `error` each;

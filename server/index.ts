@@ -9,9 +9,11 @@
 import { createLogger } from "../lib/logger.ts";
 import type { App } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import type { Tracing } from "./tracing.ts";
 
 let stopRequested: string | null = null;
 let starting: Promise<App | null> | null = null;
+let tracing: Tracing | null = null;
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void shutdown(signal));
 
 async function shutdown(signal: string) {
@@ -28,6 +30,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.shutdownGraceMs).unref();
   await app?.stop().catch((error: unknown) => app.logger.error({ err: error }, "error while stopping"));
+  await tracing?.shutdown();
   // The WASM schema engine leaves a timer behind; everything of ours is closed.
   process.exit(0);
 }
@@ -37,6 +40,8 @@ const logger = createLogger(config.logLevel);
 logger.info({ pid: process.pid }, "starting");
 
 starting = (async () => {
+  // Before the app is imported, so pg, ioredis and Prisma are patched as they load; off: never loaded.
+  if (config.tracing) tracing = await (await import("./tracing.ts")).startTracing(config.tracing, logger);
   const { buildApp } = await import("./app.ts");
   const app = await buildApp({ config, logger });
   // A stop that came during the build: close what was opened, never listen.

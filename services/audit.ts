@@ -10,12 +10,19 @@ export interface AuditActor {
   adminId?: string | null;
   apiTokenId?: string | null;
   label: string;
+  /** The administrator's or the token's name at the time (the audit log shows it). */
+  name?: string | null;
 }
 
 export function auditActorOf(actor: Actor): AuditActor {
   return actor.kind === "admin"
-    ? { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId }
-    : { accountId: actor.accountId, apiTokenId: actor.tokenId, label: `token:${actor.tokenName}` };
+    ? { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId, name: actor.name }
+    : {
+        accountId: actor.accountId,
+        apiTokenId: actor.tokenId,
+        label: `token:${actor.tokenName}`,
+        name: actor.tokenName,
+      };
 }
 
 export async function audit(
@@ -36,6 +43,7 @@ export async function audit(
       adminId: actor.adminId ?? null,
       apiTokenId: actor.apiTokenId ?? null,
       actor: actor.label,
+      actorName: actor.name ?? null,
       action,
       receiptId: options.receiptId ?? null,
       lineIds: options.lineIds ?? [],

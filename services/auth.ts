@@ -17,6 +17,7 @@ import type { ApiToken } from "../prisma/generated/client/client.ts";
 import type { ApiScope } from "../prisma/generated/client/enums.ts";
 import { audit } from "./audit.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
+import { apiTokenEvent, recordWebhookEvents } from "./webhooks/outbox.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** lastUsedAt is refreshed at most this often, so reads do not each cost a write. */
@@ -94,7 +95,7 @@ export async function login(
     if (admin) {
       // Not awaited: an unknown id has no account to record a failure in, and
       // waiting for the write would tell the two apart by time.
-      const actor = { accountId: admin.accountId, adminId: admin.id, label: admin.loginId };
+      const actor = { accountId: admin.accountId, adminId: admin.id, label: admin.loginId, name: admin.name };
       audit(db, actor, "LOGIN_FAILED", { ip: input.ip, at: now }).catch((error: unknown) =>
         deps.logger.error({ err: error, adminId: admin.id }, "could not write the LOGIN_FAILED audit event"),
       );
@@ -107,10 +108,15 @@ export async function login(
     await db.adminSession.create({
       data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt },
     });
-    await audit(db, { accountId: admin.accountId, adminId: admin.id, label: admin.loginId }, "LOGIN", {
-      ip: input.ip,
-      at: now,
-    });
+    await audit(
+      db,
+      { accountId: admin.accountId, adminId: admin.id, label: admin.loginId, name: admin.name },
+      "LOGIN",
+      {
+        ip: input.ip,
+        at: now,
+      },
+    );
   });
   await attempt.succeeded();
   return { ok: true, token, expiresAt, adminId: admin.id };
@@ -346,27 +352,32 @@ export async function createApiToken(
     return { ok: false, field: "expiresAt" };
   }
   const secret = newSecret(API_TOKEN_PREFIX);
-  const apiToken = await db.apiToken.create({
-    data: {
-      accountId: actor.accountId,
-      createdById: actor.adminId,
-      name,
-      prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
-      tokenHash: hashSecret(secret),
-      scopes: [...new Set(input.scopes)],
-      createdAt: clock.now(),
-      expiresAt: input.expiresAt ?? null,
-    },
+  // The token, its audit entry and its webhook event commit together (services/webhooks/outbox.ts).
+  const apiToken = await db.$transaction(async (tx) => {
+    const apiToken = await tx.apiToken.create({
+      data: {
+        accountId: actor.accountId,
+        createdById: actor.adminId,
+        name,
+        prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
+        tokenHash: hashSecret(secret),
+        scopes: [...new Set(input.scopes)],
+        createdAt: clock.now(),
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    await audit(
+      tx,
+      { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId, name: actor.name },
+      "API_TOKEN_CREATED",
+      {
+        at: clock.now(),
+        detail: { tokenId: apiToken.id, name: apiToken.name, scopes: apiToken.scopes },
+      },
+    );
+    await recordWebhookEvents(tx, [apiTokenEvent("API_TOKEN_CREATED", apiToken, clock.now())]);
+    return apiToken;
   });
-  await audit(
-    db,
-    { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId },
-    "API_TOKEN_CREATED",
-    {
-      at: clock.now(),
-      detail: { tokenId: apiToken.id, name: apiToken.name, scopes: apiToken.scopes },
-    },
-  );
   return { ok: true, apiToken, secret };
 }
 
@@ -379,17 +390,22 @@ export async function revokeApiToken(
 ) {
   const token = await db.apiToken.findFirst({ where: { id, accountId: actor.accountId } });
   if (!token) return null;
-  const revoked = token.revokedAt
-    ? token
-    : await db.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
-  await audit(
-    db,
-    { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId },
-    "API_TOKEN_REVOKED",
-    {
-      at: clock.now(),
-      detail: { tokenId: id },
-    },
-  );
-  return revoked;
+  return db.$transaction(async (tx) => {
+    const revoked = token.revokedAt
+      ? token
+      : await tx.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
+    if (!token.revokedAt) {
+      await recordWebhookEvents(tx, [apiTokenEvent("API_TOKEN_REVOKED", revoked, clock.now())]);
+    }
+    await audit(
+      tx,
+      { accountId: actor.accountId, adminId: actor.adminId, label: actor.loginId, name: actor.name },
+      "API_TOKEN_REVOKED",
+      {
+        at: clock.now(),
+        detail: { tokenId: id },
+      },
+    );
+    return revoked;
+  });
 }

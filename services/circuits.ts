@@ -20,6 +20,7 @@ import {
 } from "cockatiel";
 import { CarrierError } from "./carrier/port.ts";
 import { MailError } from "./mail/mailer.ts";
+import { type DependencyCallOutcome, type MetricsPort, noMetrics } from "./metrics.ts";
 
 export type Dependency = "carrier" | "smtp";
 export type CircuitStateName = "closed" | "open" | "halfOpen";
@@ -29,6 +30,8 @@ export interface CircuitOptions {
   failureThreshold?: number;
   /** How long an open circuit refuses calls before it lets one probe through (default 10 s). */
   halfOpenAfterMs?: number;
+  /** Told how each call ended (carrier_calls_total, smtp calls: server/metrics.ts). */
+  metrics?: MetricsPort;
 }
 
 /** Thrown instead of calling a dependency whose circuit is open. */
@@ -82,7 +85,11 @@ const stateNames: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: "open",
 };
 
-function createCircuit(dependency: Dependency, options: Required<CircuitOptions>): DependencyCircuit {
+function createCircuit(
+  dependency: Dependency,
+  options: Required<Omit<CircuitOptions, "metrics">>,
+  metrics: MetricsPort,
+): DependencyCircuit {
   const policy = circuitBreaker(handleWhen(isTemporary[dependency]), {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.failureThreshold),
@@ -104,8 +111,12 @@ function createCircuit(dependency: Dependency, options: Required<CircuitOptions>
     blockedUntil,
     async run<T>(call: () => Promise<T>): Promise<T> {
       let outcome: { value: T } | { answer: unknown };
+      let started = 0;
+      const count = (result: DependencyCallOutcome) =>
+        metrics.dependencyCall(dependency, result, started ? (performance.now() - started) / 1000 : 0);
       try {
         outcome = await policy.execute(async () => {
+          started = performance.now();
           try {
             return { value: await call() };
           } catch (error) {
@@ -116,13 +127,16 @@ function createCircuit(dependency: Dependency, options: Required<CircuitOptions>
         });
       } catch (error) {
         if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+          count("circuit_open");
           throw new CircuitOpenError(
             dependency,
             blockedUntil() ?? new Date(Date.now() + options.halfOpenAfterMs),
           );
         }
+        count(isTemporary[dependency](error) ? "temporary_error" : "error");
         throw error;
       }
+      count("answer" in outcome ? "rejected" : "success");
       if ("answer" in outcome) throw outcome.answer;
       return outcome.value;
     },
@@ -141,9 +155,10 @@ export function createCircuits(options: CircuitOptions = {}): Circuits {
     failureThreshold: options.failureThreshold ?? 5,
     halfOpenAfterMs: options.halfOpenAfterMs ?? 10_000,
   };
+  const metrics = options.metrics ?? noMetrics;
   const circuits: Circuits = {
-    carrier: createCircuit("carrier", settings),
-    smtp: createCircuit("smtp", settings),
+    carrier: createCircuit("carrier", settings, metrics),
+    smtp: createCircuit("smtp", settings, metrics),
     states: () => ({ carrier: circuits.carrier.state(), smtp: circuits.smtp.state() }),
     dispose: () => {
       live.delete(circuits);

@@ -35,7 +35,7 @@ export const LINE_EXPORT_VIEWS: readonly LineExportView[] = ["permissions", "app
 export type ReceiptExportView = "history" | "passwordMails";
 export const RECEIPT_EXPORT_VIEWS: readonly ReceiptExportView[] = ["history", "passwordMails"];
 
-interface Column<R> {
+export interface Column<R> {
   header: string;
   value: (row: R, no: number) => string;
   /**
@@ -59,7 +59,7 @@ const { columns: h, values: v } = exportTexts;
 const onOff = (value: boolean | null) => (value ? v.on : v.off);
 
 /** YYYYMMDD_HHmm in JST, for file names. */
-function stamp(now: Date): string {
+export function stamp(now: Date): string {
   const minutes = jstMinuteOfDay(now);
   const hhmm = `${String(Math.floor(minutes / 60)).padStart(2, "0")}${String(minutes % 60).padStart(2, "0")}`;
   return `${jstDate(now).replaceAll("-", "")}_${hhmm}`;
@@ -69,7 +69,7 @@ function stamp(now: Date): string {
  * Reads page after page (`read` gets the last row of the page before, null
  * for the first) and turns each into rows; No. counts on across pages.
  */
-async function* keysetPages<R>(
+export async function* keysetPages<R>(
   read: (after: R | null) => Promise<R[]>,
   columns: readonly Column<R>[],
 ): AsyncGenerator<string[][], void> {

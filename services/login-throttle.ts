@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Logger } from "../lib/logger.ts";
+import type { MetricsPort } from "./metrics.ts";
 
 export interface LoginThrottlePolicy {
   /** Wrong passwords in a row one address may try for one login id before the delays start. */
@@ -82,6 +83,8 @@ export function createLoginThrottle(options: {
   /** Share the counts with every instance through this Redis. */
   redisUrl?: string;
   logger?: Logger;
+  /** Told of each refused attempt (rate_limit_refusals_total{limit="login"}). */
+  metrics?: MetricsPort;
 }): LoginThrottle {
   const policy = options.policy ?? defaultLoginThrottlePolicy;
   const { logger } = options;
@@ -116,10 +119,10 @@ export function createLoginThrottle(options: {
     blockDuration: policy.addressWindowSeconds,
   });
 
-  const refused = (msBeforeNext: number): Admission => ({
-    admitted: false,
-    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
-  });
+  const refused = (msBeforeNext: number): Admission => {
+    options.metrics?.rateLimitRefused("login");
+    return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
+  };
 
   return {
     async admit(loginId, address) {

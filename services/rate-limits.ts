@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Actor } from "../domain/auth/actor.ts";
 import { credentialKey } from "./auth.ts";
+import type { MetricsPort } from "./metrics.ts";
 
 export interface RateLimitSettings {
   /** Cost points per window and caller. */
@@ -17,6 +18,8 @@ export interface RateLimitSettings {
   redisUrl?: string;
   /** Told when Redis fails, once per outage (the memory limiter answers meanwhile). */
   onStoreError?: (error: unknown) => void;
+  /** Told of each refusal (rate_limit_refusals_total). */
+  metrics?: MetricsPort;
 }
 
 /** What a caller's budget looks like after an operation asked for `cost`. */
@@ -107,6 +110,7 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
         }
         // The consume counted the refused points; give them back.
         await limiter.reward(key, cost).catch(() => {});
+        settings.metrics?.rateLimitRefused("query_cost");
         const before = { consumedPoints: refusal.consumedPoints - cost, msBeforeNext: refusal.msBeforeNext };
         return state(before, cost, false);
       }

@@ -11,6 +11,7 @@ import { setMaxListeners } from "node:events";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import type { Logger } from "../lib/logger.ts";
 import type { Revoked } from "./auth.ts";
+import { type MetricsPort, noMetrics } from "./metrics.ts";
 import type { ReceiptEventRecord } from "./receipts.ts";
 import { createRedisEventTarget } from "./redis-event-target.ts";
 
@@ -96,7 +97,15 @@ export interface Realtime {
  * the gap from the receipt's event log, lineStatusChanged ends with
  * SLOW_CONSUMER (subscribe again), revocations recheck every socket.
  */
-export function createRealtime(redisUrl?: string, options: { logger?: Logger } = {}): Realtime {
+export function createRealtime(
+  redisUrl?: string,
+  options: {
+    logger?: Logger;
+    /** Told of each publish and each event a subscriber takes (events_published_total, events_delivered_total, event_delivery_lag_seconds). */
+    metrics?: MetricsPort;
+  } = {},
+): Realtime {
+  const metrics = options.metrics ?? noMetrics;
   let target: Target;
   let close = async () => {};
   let redis: Realtime["redis"] = null;
@@ -119,10 +128,17 @@ export function createRealtime(redisUrl?: string, options: { logger?: Logger } =
     target = local;
   }
   const pubsub = createPubSub<Topics>({ eventTarget: target as never });
+  const publish = pubsub.publish.bind(pubsub);
+  pubsub.publish = ((topic: keyof Topics, ...args: never[]) => {
+    metrics.eventPublished(topic);
+    (publish as (topic: keyof Topics, ...args: never[]) => void)(topic, ...args);
+  }) as typeof pubsub.publish;
   return {
     pubsub,
     subscribe: (topic, id, limit = SUBSCRIBER_QUEUE_LIMIT) =>
-      boundedSubscription(target, `${topic}:${id}`, limit, counts),
+      boundedSubscription(target, `${topic}:${id}`, limit, counts, (lagMs) =>
+        metrics.eventDelivered(topic, lagMs / 1000),
+      ),
     subscribers(topic, id) {
       if (id !== undefined) return counts.get(`${topic}:${id}`) ?? 0;
       let total = 0;
@@ -144,8 +160,16 @@ function boundedSubscription<T>(
   topic: string,
   limit: number,
   counts: Map<string, number>,
+  /**
+   * Told, as the subscriber takes each event, how long it waited here since
+   * it reached this instance (in-process: since its publish; over Redis:
+   * since Redis handed it over).
+   */
+  delivered: (lagMs: number) => void,
 ): AsyncGenerator<T | typeof OVERFLOW, void, unknown> {
   let queue: T[] = [];
+  // When each queued event arrived, in step with `queue`.
+  let arrivals: number[] = [];
   let overflowed = false;
   let finished = false;
   let wake: (() => void) | undefined;
@@ -159,9 +183,11 @@ function boundedSubscription<T>(
       // The backlog goes; the newest event stays, so a subscriber always
       // holds the latest state it was sent.
       queue = [detail];
+      arrivals = [performance.now()];
       overflowed = true;
     } else {
       queue.push(detail);
+      arrivals.push(performance.now());
     }
     wake?.();
   };
@@ -190,6 +216,7 @@ function boundedSubscription<T>(
             await new Promise((resolve) => setImmediate(resolve));
             continue;
           }
+          delivered(performance.now() - (arrivals.shift() as number));
           return { done: false, value: queue.shift() as T };
         }
         await new Promise<void>((resolve) => {

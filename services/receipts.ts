@@ -12,8 +12,10 @@ import { bulkInsert } from "../prisma/bulk.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import type { ReceiptItemStatus, ReceiptKind, ReceiptStatus } from "../prisma/generated/client/enums.ts";
 import { audit, auditActorOf } from "./audit.ts";
+import { changesOf, recordLineChanges } from "./change-feed.ts";
 import type { EventsPort } from "./events.ts";
 import { earlierRequest, type KeyedRequest, keyColumns, lostKeyRace } from "./idempotency.ts";
+import { lineChangedEvents, receiptAcceptedEvent, recordWebhookEvents } from "./webhooks/outbox.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -133,6 +135,21 @@ export async function acceptReceipt(
         ...(receipt.parentId ? { resendOf: receipt.parentId } : {}),
       },
     });
+    // Webhooks: the outbox rows commit with the receipt (services/webhooks/outbox.ts).
+    const lineIds = receipt.items.map((item) => item.lineId);
+    await recordWebhookEvents(tx, [
+      await receiptAcceptedEvent(tx, {
+        id,
+        accountId: actor.accountId,
+        number,
+        kind: receipt.kind,
+        lineIds,
+        at,
+      }),
+      ...(await lineChangedEvents(tx, receipt.linesChanged ?? [], at)),
+    ]);
+    // The change feed: last, after every line lock (services/change-feed.ts).
+    await recordLineChanges(tx, actor.accountId, changesOf(receipt.linesChanged ?? [], "STATUS_CHANGED"), at);
     return { event, items: receipt.items.length, linesChanged: receipt.linesChanged };
   }, acceptance.transaction);
   events.receiptEvent(accepted.event);

@@ -8,6 +8,7 @@ import { jstDate, toDateOnly } from "../domain/time.ts";
 import type { Db } from "../lib/db.ts";
 import { audit, auditActorOf } from "./audit.ts";
 import { type Carrier, CarrierError, type RosterLine } from "./carrier/port.ts";
+import { type LineChangeRecord, recordLineChanges } from "./change-feed.ts";
 
 export interface SyncResult {
   added: number;
@@ -90,6 +91,25 @@ export async function syncRoster(
           data: { ...facts(r), version: { increment: 1 } },
         });
       }
+      // The change feed: lines listed, updated or cancelled, after the line writes.
+      const listedNow =
+        toAdd.length > 0
+          ? await tx.line.findMany({
+              where: { accountId, phoneNumber: { in: toAdd.map((r) => r.phoneNumber) } },
+              select: { id: true },
+              orderBy: { phoneNumber: "asc" },
+            })
+          : [];
+      const feed: LineChangeRecord[] = [
+        ...listedNow.map((line) => ({ lineId: line.id, kind: "LISTED" as const })),
+        ...toUpdate.flatMap((r) => {
+          const line = listed.get(r.phoneNumber);
+          if (!line) return [];
+          const cancelled = r.contractStatus === "CANCELLED" && line.contractStatus !== "CANCELLED";
+          return [{ lineId: line.id, kind: cancelled ? ("CANCELLED" as const) : ("UPDATED" as const) }];
+        }),
+      ];
+      await recordLineChanges(tx, accountId, feed, now);
       if (trigger === "MANUAL")
         await tx.account.update({ where: { id: accountId }, data: { lastManualRefreshAt: now } });
       await tx.lineSyncRun.update({

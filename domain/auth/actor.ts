@@ -32,12 +32,18 @@ export const allScopes: readonly ApiScope[] = [
   "SEND_MAIL",
   "READ_PASSWORDS",
   "CHECK_FEATURE_ACCESS",
+  "MANAGE_WEBHOOKS",
+  "READ_AUDIT",
 ];
 
 /** What an actor may do. GROUP administrators may not read passwords (R10). */
 export function hasScope(actor: Actor, scope: ApiScope): boolean {
   if (actor.kind === "apiToken") return actor.scopes.includes(scope);
   if (scope === "READ_PASSWORDS") return actor.role === "MAIN" || actor.role === "SUB";
+  // Webhook endpoints get the account's events: MAIN administrators only (services/webhooks/).
+  if (scope === "MANAGE_WEBHOOKS") return actor.role === "MAIN";
+  // The audit log covers the whole account (R15): MAIN administrators only.
+  if (scope === "READ_AUDIT") return actor.role === "MAIN";
   return true;
 }
 

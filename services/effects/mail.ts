@@ -1,6 +1,7 @@
 // What the items of mail receipts do (R9, R10): deliver one mail each
 // (mail/delivery.ts keeps a re-claimed item from sending it twice).
 import { mailErrorMessages } from "../../domain/messages.ts";
+import { recordLineChanges } from "../change-feed.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
 import type { MailReceiptKind } from "../mail-requests.ts";
 import { ItemFailure, type ItemHandler, type QueueItem } from "../queue/items.ts";
@@ -18,6 +19,7 @@ export function appDownloadMailHandler(mail?: MailDelivery): ItemHandler {
     perform: (item) => deliver(mail, "APP_DOWNLOAD_MAIL", item),
     async succeeded(tx, item, at) {
       await tx.line.update({ where: { id: item.lineId }, data: { lastAppDownloadMailAt: at } });
+      await recordLineChanges(tx, item.accountId, [{ lineId: item.lineId, kind: "UPDATED" }], at);
       return [item.lineId];
     },
     failed: async () => [],

@@ -2,6 +2,7 @@
 // target flags; then the line takes them, with a new version, and is free for
 // the next change. A failed item leaves the flags as they were.
 import type { Carrier } from "../carrier/port.ts";
+import { recordLineChanges } from "../change-feed.ts";
 import type { ItemHandler } from "../queue/items.ts";
 
 export function permissionChangeHandler(carrier: Carrier): ItemHandler {
@@ -16,7 +17,7 @@ export function permissionChangeHandler(carrier: Carrier): ItemHandler {
         phonebookMigration: item.phonebookMigration ?? false,
       });
     },
-    async succeeded(tx, item) {
+    async succeeded(tx, item, at) {
       await tx.line.update({
         where: { id: item.lineId },
         data: {
@@ -26,10 +27,12 @@ export function permissionChangeHandler(carrier: Carrier): ItemHandler {
           status: "IN_SERVICE",
         },
       });
+      await recordLineChanges(tx, item.accountId, [{ lineId: item.lineId, kind: "FLAGS_CHANGED" }], at);
       return [item.lineId];
     },
-    async failed(tx, item) {
+    async failed(tx, item, at) {
       await tx.line.update({ where: { id: item.lineId }, data: { status: "IN_SERVICE" } });
+      await recordLineChanges(tx, item.accountId, [{ lineId: item.lineId, kind: "STATUS_CHANGED" }], at);
       return [item.lineId];
     },
   };

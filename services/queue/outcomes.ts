@@ -7,6 +7,7 @@ import type { ReceiptKind, WaitingFor } from "../../prisma/generated/client/enum
 import type { Circuits, Dependency } from "../circuits.ts";
 import type { EventsPort } from "../events.ts";
 import { appendEvent, finishReceiptIfDone, type ReceiptEventRecord } from "../receipts.ts";
+import { itemCompletedEvents, lineChangedEvents, recordWebhookEvents } from "../webhooks/outbox.ts";
 import type { FailureModel, ItemFailure, ItemHandler, QueueItem } from "./items.ts";
 import { type RetryPolicy, retryDelayMs } from "./retry.ts";
 
@@ -24,6 +25,20 @@ async function logFinalState(
     at,
   });
   return [event, await finishReceiptIfDone(tx, item.receiptId, at)];
+}
+
+/** Webhooks of a finished item, in its transaction: the item, its receipt if it closed, the lines it changed. */
+async function recordFinished(
+  tx: Prisma.TransactionClient,
+  itemId: string,
+  logged: (ReceiptEventRecord | null)[],
+  lines: string[],
+  at: Date,
+) {
+  await recordWebhookEvents(tx, [
+    ...(await lineChangedEvents(tx, lines, at)),
+    ...(await itemCompletedEvents(tx, itemId, at, logged[1] != null)),
+  ]);
 }
 
 export function itemOutcomes(deps: {
@@ -61,7 +76,9 @@ export function itemOutcomes(deps: {
       // Lease lost: another worker owns the item now.
       if (done.count === 0) return { logged: [], lines: [] };
       const lines = await handlers[item.kind].succeeded(tx, item, at);
-      return { logged: await logFinalState(tx, item, "SUCCEEDED", at), lines };
+      const finished = await logFinalState(tx, item, "SUCCEEDED", at);
+      await recordFinished(tx, item.id, finished, lines, at);
+      return { logged: finished, lines };
     });
     logged.forEach(emit);
     if (lines.length > 0) events.linesChanged(item.accountId, lines);
@@ -86,7 +103,9 @@ export function itemOutcomes(deps: {
       });
       if (done.count === 0) return { logged: [], lines: [] };
       const lines = await handlers[item.kind].failed(tx, item, at);
-      return { logged: await logFinalState(tx, item, "FAILED", at), lines };
+      const finished = await logFinalState(tx, item, "FAILED", at);
+      await recordFinished(tx, item.id, finished, lines, at);
+      return { logged: finished, lines };
     });
     logged.forEach(emit);
     if (lines.length > 0) events.linesChanged(item.accountId, lines);

@@ -31,6 +31,8 @@ const ALL_SCOPES = [
   "READ_RECEIPTS",
   "SEND_MAIL",
 ];
+/** MAIN administrators also manage webhooks and read the audit log (issue 18). */
+const MAIN_SCOPES = [...ALL_SCOPES, "MANAGE_WEBHOOKS", "READ_AUDIT"].sort();
 
 const INVALID_CREDENTIALS = {
   code: "INVALID_CREDENTIALS",
@@ -88,7 +90,7 @@ describe("login", () => {
       name: "管理者",
       role: "MAIN",
       groups: [],
-      scopes: ALL_SCOPES,
+      scopes: MAIN_SCOPES,
     },
     {
       loginId: "Substitute@admin",
@@ -112,7 +114,7 @@ describe("login", () => {
       name: "サンプル商事 管理者",
       role: "MAIN",
       groups: [],
-      scopes: ALL_SCOPES,
+      scopes: MAIN_SCOPES,
     },
   ])("$loginId ($role) signs in with demo-pass and is the viewer of $account", async (expected) => {
     const payload = await login(expected.loginId, "demo-pass");

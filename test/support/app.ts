@@ -42,7 +42,8 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: TestAppOptions = {},
 ): Promise<RunningApp> {
-  const config = loadConfig({ LOG_LEVEL: "warn", ...env });
+  // No metrics listener unless a test asks for one (METRICS_PORT=0): apps of parallel files would fight over 9464.
+  const config = loadConfig({ LOG_LEVEL: "warn", METRICS_PORT: "off", ...env });
   const logs: LogLine[] = [];
   const logger = createLogger(
     config.logLevel,

@@ -44,7 +44,7 @@ export function spawnServer(
   const flags = inspect ? ["--inspect=127.0.0.1:0"] : [];
   const child = spawn(process.execPath, [...flags, "--import", "tsx", entry], {
     cwd: root,
-    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", METRICS_PORT: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

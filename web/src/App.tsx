@@ -3,6 +3,7 @@ import { Route, Switch, useLocation } from "wouter";
 import { Layout } from "./components/Layout.tsx";
 import { FlowProvider } from "./flow.tsx";
 import { AppMail } from "./screens/AppMail.tsx";
+import { AuditLog } from "./screens/AuditLog.tsx";
 import { History } from "./screens/History.tsx";
 import { HistoryDetail } from "./screens/HistoryDetail.tsx";
 import { Login } from "./screens/Login.tsx";
@@ -67,6 +68,7 @@ function Screens() {
                 <Route path="/history/password-mails">{() => <History passwordMails />}</Route>
                 <Route path="/history/:original/resent/:number">{() => <MailDone resend />}</Route>
                 <Route path="/history/:number" component={HistoryDetail} />
+                <Route path="/audit" component={AuditLog} />
                 <Route>
                   <Menu />
                 </Route>

@@ -385,3 +385,52 @@ export const csvExportTexts = {
   exporting: "CSVファイルを作成しています…",
   failed: "CSV出力できませんでした。しばらく経ってから再度お試しください。",
 } as const;
+
+/** 監査ログ (MAIN administrators; READ_AUDIT): who did what, when, from where. Labels as server's auditTexts. */
+export const auditLogTexts = {
+  menuEntry: {
+    path: "/audit",
+    title: "監査ログ",
+    help: [
+      "管理者やAPIトークンによる操作(ログイン、利用可否設定、メール送信、パスワード照会など)の記録を確認できます。",
+    ],
+  },
+  title: "監査ログ",
+  lead: [
+    "管理者およびAPIトークンによる操作の記録です。新しい順に表示します。",
+    "パスワード照会は記録されますが、パスワードそのものは記録されません。",
+  ],
+  period: "期間",
+  from: "期間 から",
+  to: "期間 まで",
+  action: "操作",
+  actor: "管理者",
+  phone: "電話番号",
+  at: "日時",
+  actorName: "管理者名",
+  actorId: "管理者ID",
+  ip: "IPアドレス",
+  lines: "対象回線",
+  receipt: "受付番号",
+  count: (n: number) => `操作件数: ${formatCount(n)}件`,
+  linesCount: (n: number) => `${formatCount(n)}件`,
+  empty: "該当する操作はありません。",
+  tokenActor: (name: string) => `APIトークン: ${name}`,
+  csv: "監査ログ",
+  pages: "監査ログのページ",
+  actions: {
+    LOGIN: "ログイン",
+    LOGIN_FAILED: "ログイン失敗",
+    LINES_REFRESHED: "手動更新",
+    PASSWORD_INQUIRY: "パスワード照会",
+    PERMISSION_CHANGE_SUBMITTED: "利用可否設定",
+    PERMISSION_CHANGE_RETRIED: "利用可否設定(再実行)",
+    APP_DOWNLOAD_MAIL_REQUESTED: "アプリダウンロード依頼メール送信",
+    APP_DOWNLOAD_MAIL_RESENT: "アプリダウンロード依頼メール再送",
+    PASSWORD_NOTICE_MAIL_REQUESTED: "My SoftBankパスワード通知メール送信",
+    PASSWORD_NOTICE_MAIL_RESENT: "My SoftBankパスワード通知メール再送",
+    API_TOKEN_CREATED: "APIトークン発行",
+    API_TOKEN_REVOKED: "APIトークン失効",
+    OTHER: "その他",
+  },
+} as const;

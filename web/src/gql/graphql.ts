@@ -4,47 +4,133 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** An administrator's role (権限). */
 export type AdminRole =
+  /** グループ管理者: only the lines of their groups, and only their own receipts. */
   | 'GROUP'
+  /** 管理者: everything, including API tokens, webhooks and the audit log. */
   | 'MAIN'
+  /** 代理管理者(サブ管理者): everything except API tokens, webhooks and the audit log. */
   | 'SUB';
 
+/** A permission of an API token (MDM tools); an administrator's role implies its own set (Viewer.scopes). */
 export type ApiScope =
+  /** 利用可否設定: preview, submit and retry permission changes; 手動更新 (refreshLines). */
   | 'CHANGE_PERMISSIONS'
+  /** Ask featureAccess, as the device apps do (R12). */
   | 'CHECK_FEATURE_ACCESS'
+  /** Register, change, test and delete webhook endpoints; read their deliveries. */
+  | 'MANAGE_WEBHOOKS'
+  /** Read the audit log (監査ログ, auditEvents). */
+  | 'READ_AUDIT'
+  /** Read lines and groups (lines, groups, line, lineChanges, lineStatusChanged). */
   | 'READ_LINES'
+  /** パスワード照会 (inquirePasswords, audited) and the mail outbox. */
   | 'READ_PASSWORDS'
+  /** Read receipts and their items, and watch receiptProgress. */
   | 'READ_RECEIPTS'
+  /** Send and resend app-download and password notice mail. */
   | 'SEND_MAIL';
 
+/** What an administrator or API token did (操作). */
+export type AuditAction =
+  /** An API token was created. */
+  | 'API_TOKEN_CREATED'
+  /** An API token was revoked. */
+  | 'API_TOKEN_REVOKED'
+  /** アプリダウンロード依頼メール accepted. */
+  | 'APP_DOWNLOAD_MAIL_REQUESTED'
+  /** アプリダウンロード依頼メール resent from 履歴詳細. */
+  | 'APP_DOWNLOAD_MAIL_RESENT'
+  /** 手動更新: the line list was refreshed from the carrier. */
+  | 'LINES_REFRESHED'
+  /** ログイン: an administrator signed in. */
+  | 'LOGIN'
+  /** A sign-in with a wrong password for an existing administrator. */
+  | 'LOGIN_FAILED'
+  /** Any other action (newer than this schema); actionCode names it. */
+  | 'OTHER'
+  /** パスワード照会: passwords of the lines were shown (the log never holds them). */
+  | 'PASSWORD_INQUIRY'
+  /** My SoftBankパスワード通知メール accepted. */
+  | 'PASSWORD_NOTICE_MAIL_REQUESTED'
+  /** My SoftBankパスワード通知メール resent from 履歴詳細. */
+  | 'PASSWORD_NOTICE_MAIL_RESENT'
+  /** Failed lines of a permission change retried (a new receipt). */
+  | 'PERMISSION_CHANGE_RETRIED'
+  /** 利用可否設定 accepted (the receipt). */
+  | 'PERMISSION_CHANGE_SUBMITTED';
+
+/** Who acted: an administrator or an API token. */
+export type AuditActorKind =
+  /** A signed-in administrator (管理者). */
+  | 'ADMINISTRATOR'
+  /** An MDM tool's API token. */
+  | 'API_TOKEN';
+
+/** Which entries of the audit log: all conditions given must hold. */
+export type AuditEventFilter = {
+  /** 操作: entries of this action. */
+  action?: AuditAction | null | undefined;
+  /** 管理者: entries of this administrator or API token (AuditActor.id). */
+  actor?: string | number | null | undefined;
+  /** 期間 from (inclusive). */
+  from?: string | null | undefined;
+  /** Entries about this line. */
+  lineId?: string | number | null | undefined;
+  /** 電話番号: entries about the line with this number (with or without hyphens). */
+  phoneNumber?: string | null | undefined;
+  /** 期間 to (inclusive). */
+  to?: string | null | undefined;
+};
+
+/** The line's contract (契約状態). */
 export type ContractStatus =
+  /** In contract. */
   | 'ACTIVE'
+  /** 解約済: cancelled; it cannot be selected (R3). */
   | 'CANCELLED';
 
+/** The line's kind of device (機種). */
 export type DeviceKind =
+  /** 3G feature phone: サービス対象外, out of service for this product (R16). */
   | 'FEATURE_PHONE_3G'
+  /** 4Gケータイ (4G feature phone): needs no app-download mail (R9). */
   | 'FEATURE_PHONE_4G'
+  /** iPhone. */
   | 'IPHONE'
+  /** スマートフォン (Android). */
   | 'SMARTPHONE'
+  /** Windows 10 Mobile (連絡先コピー app). */
   | 'WINDOWS10_MOBILE';
 
+/** グループから選択: a group, and one target pair for all its members (R6). */
 export type GroupTargetInput = {
+  /** Allow the backup feature (バックアップ機能) on every member. */
   backup: boolean;
+  /** The group (Group.id). */
   groupId: string | number;
+  /** Allow the phonebook migration feature (電話帳移行機能) on every member. */
   phonebookMigration: boolean;
 };
 
+/** The lines whose passwords are asked for, up to 200. */
 export type InquirePasswordsInput = {
+  /** Line ids (Line.id), 1–200. */
   lineIds: Array<string | number>;
 };
 
+/** Narrows `lines` (絞り込み): every field given must match. */
 export type LineFilter = {
   /** Only lines that never got the app-download mail. */
   appDownloadMailNeverSent?: boolean | null | undefined;
+  /** Only lines with this contract status. */
   contractStatus?: ContractStatus | null | undefined;
+  /** Only lines of this device kind (機種). */
   deviceKind?: DeviceKind | null | undefined;
   /** Only lines of these device kinds (機種); an empty list matches no line. */
   deviceKinds?: Array<DeviceKind> | null | undefined;
+  /** Only lines of this group (グループ). */
   groupId?: string | number | null | undefined;
   /** Only these lines (e.g. the ones selected: 選択中のみ表示), at most 200; ids the caller may not see match nothing. An empty list matches no line. */
   ids?: Array<string | number> | null | undefined;
@@ -56,6 +142,7 @@ export type LineFilter = {
   outOfService?: boolean | null | undefined;
   /** Words (up to 5; each must match) found in the phone number, name, kana, affiliation or group name, as people type them: full-width digits and letters, half-width kana, hiragana for the kana (やまだ finds ヤマダ), a phone number or part of it with or without hyphens (9012 finds 090-1234-…). */
   search?: string | null | undefined;
+  /** Only lines with this status (ステータス). */
   status?: LineStatus | null | undefined;
   /** Only lines in no group. */
   ungrouped?: boolean | null | undefined;
@@ -65,12 +152,13 @@ export type LineFilter = {
 export type LineOrder = {
   /** Default ASC. */
   direction?: OrderDirection | null | undefined;
+  /** The column (並び替え). */
   field: LineOrderField;
 };
 
 /** A column `lines` can be sorted by; ties are broken by the phone number (in the same direction). */
 export type LineOrderField =
-  /** 所属名 */
+  /** The department (所属名). */
   | 'AFFILIATION'
   /** 契約状態: ACTIVE, then CANCELLED. */
   | 'CONTRACT_STATUS'
@@ -80,9 +168,9 @@ export type LineOrderField =
   | 'GROUP_NAME'
   /** 依頼メール送信日時; lines never mailed come last ascending. */
   | 'LAST_APP_DOWNLOAD_MAIL_AT'
-  /** 氏名 */
+  /** The holder's name (氏名). */
   | 'NAME'
-  /** 氏名(カナ) */
+  /** The holder's name in katakana (氏名(カナ)). */
   | 'NAME_KANA'
   /** 電話番号 (the default). */
   | 'PHONE_NUMBER'
@@ -116,26 +204,33 @@ export type LineSelectionStatus =
   /** A selectable line past the first 200 (R3's text); rows that select nothing do not count. */
   | 'TOO_MANY_LINES';
 
+/** The line's status (ステータス). */
 export type LineStatus =
+  /** サービス中: no change in flight. */
   | 'IN_SERVICE'
+  /** 処理中: a permission change for it is in flight (R5). */
   | 'PROCESSING';
 
+/** One line and its target pair (R6). */
 export type LineTargetInput = {
-  /** バックアップ機能 (save and restore together, R2) */
+  /** Allow the backup feature (バックアップ機能: save and restore together, R2). */
   backup: boolean;
+  /** The line (Line.id). */
   lineId: string | number;
-  /** 電話帳移行機能 */
+  /** Allow the phonebook migration feature (電話帳移行機能). */
   phonebookMigration: boolean;
   /** The line's version as shown at 確認 (PermissionChangeTarget.version); a changed line is refused with CONFLICT (R5, R18). */
   version?: number | null | undefined;
 };
 
+/** Which way a sort runs (昇順 / 降順). */
 export type OrderDirection =
   /** Ascending. */
   | 'ASC'
   /** Descending. */
   | 'DESC';
 
+/** 利用可否設定: lines and groups with their target pairs; at most 200 lines once groups are expanded (R3). */
 export type PermissionChangeInput = {
   /** Groups: one pair for all members (R6). */
   groups?: Array<GroupTargetInput> | null | undefined;
@@ -147,14 +242,19 @@ export type PermissionChangeInput = {
   previewToken?: string | null | undefined;
 };
 
+/** Narrows `receipts` (履歴's 検索): every field given must match. */
 export type ReceiptFilter = {
   /** Receipts of one administrator. */
   adminId?: string | number | null | undefined;
+  /** Only receipts of this kind (利用メニュー). */
   kind?: ReceiptKind | null | undefined;
   /** A receipt number or any part of it (e.g. its YYYYMMDD date or its last digits); full-width digits, spaces, hyphens and dots are read as typed on a receipt. */
   number?: string | null | undefined;
+  /** 受付日時 from (inclusive). */
   receivedFrom?: string | null | undefined;
+  /** 受付日時 to (inclusive). */
   receivedTo?: string | null | undefined;
+  /** Only receipts with this status (ステータス). */
   status?: ReceiptStatus | null | undefined;
 };
 
@@ -166,25 +266,40 @@ export type ReceiptItemFilter = {
   statuses?: Array<ReceiptItemStatus> | null | undefined;
 };
 
+/** Where one line of a receipt stands. */
 export type ReceiptItemStatus =
+  /** 異常終了: refused for good, or the retry horizon passed (error says why). */
   | 'FAILED'
+  /** 処理中 (not started): waiting for the worker. */
   | 'PENDING'
+  /** 処理中: being applied, or waiting out an outage (waitingFor). */
   | 'PROCESSING'
+  /** 正常終了: applied. */
   | 'SUCCEEDED';
 
+/** What a receipt is for (利用メニュー). */
 export type ReceiptKind =
+  /** The app-download request mail (アプリダウンロード依頼メール, R9). */
   | 'APP_DOWNLOAD_MAIL'
+  /** The My SoftBank password notice mail (My SoftBankパスワード通知メール, R10). */
   | 'PASSWORD_NOTICE_MAIL'
+  /** A permission change (利用可否設定, R6, R7). */
   | 'PERMISSION_CHANGE';
 
+/** Where a receipt stands (ステータス). */
 export type ReceiptStatus =
+  /** 異常終了: every item is final and at least one failed. */
   | 'FAILED'
+  /** 処理中: some items are not final yet. */
   | 'PROCESSING'
+  /** 正常終了: every item succeeded. */
   | 'SUCCEEDED';
 
+/** 再送信: items of a mail receipt to send again (R11). */
 export type ResendMailInput = {
   /** Items to resend; all of the receipt's items when omitted. */
   itemIds?: Array<string | number> | null | undefined;
+  /** The mail receipt (Receipt.id). */
   receiptId: string | number;
 };
 
@@ -196,6 +311,7 @@ export type ResolveLineSelectionInput = {
   rows?: Array<LineSelectionRowInput> | null | undefined;
 };
 
+/** 異常終了分を再設定: the failed items of a permission change to retry (R19). */
 export type RetryFailedItemsInput = {
   /** R17: 1–200 characters (spaces around it are ignored). A retry by the same administrator or API token with the same key and the same request returns the original receipt (replayed: true); the same key with a different request is refused with IDEMPOTENCY_KEY_REUSED. Keys are per caller and per kind of receipt: another administrator's or token's key is unrelated. */
   idempotencyKey?: string | null | undefined;
@@ -205,14 +321,19 @@ export type RetryFailedItemsInput = {
   receiptId: string | number;
 };
 
+/** The lines to mail (対象回線), up to 200. */
 export type SendMailInput = {
   /** R17: 1–200 characters (spaces around it are ignored). A retry by the same administrator or API token with the same key and the same request returns the original receipt (replayed: true); the same key with a different request is refused with IDEMPOTENCY_KEY_REUSED. Keys are per caller and per kind of receipt: another administrator's or token's key is unrelated. */
   idempotencyKey?: string | null | undefined;
+  /** Line ids (Line.id), 1–200. */
   lineIds: Array<string | number>;
 };
 
+/** Who is calling. */
 export type ViewerKind =
+  /** A signed-in administrator (login). */
   | 'ADMINISTRATOR'
+  /** An API token (MDM tools). */
   | 'API_TOKEN';
 
 /** What an item in PROCESSING waits for: that dependency is down, and the item is retried automatically. */
@@ -342,6 +463,22 @@ export type SendAppDownloadMailMutationVariables = Exact<{
 
 export type SendAppDownloadMailMutation = { sendAppDownloadMail: { receipt: { id: string, number: string, status: ReceiptStatus, progress: { total: number, pending: number, processing: number, succeeded: number, failed: number } } | null, skipped: Array<{ code: string, reason: string, line: { id: string, phoneNumber: string, name: string } }>, userErrors: Array<{ code: string, message: string, lineIds: Array<string> }> } };
 
+export type AuditEventsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: AuditEventFilter | null | undefined;
+}>;
+
+
+export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, action: AuditAction, at: string, ipAddress: string | null, lineCount: number, actor: { kind: AuditActorKind, id: string | null, name: string, loginId: string | null }, lines: Array<{ id: string, phoneNumber: string }>, receipt: { id: string, number: string } | null } }> } };
+
+export type AuditActorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuditActorsQuery = { auditActors: Array<{ kind: AuditActorKind, id: string | null, name: string, loginId: string | null }> };
+
 export type ReceiptsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -451,6 +588,8 @@ export const PreselectionDocument = {"kind":"Document","definitions":[{"kind":"O
 export const ReceiptItemsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReceiptItems"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ReceiptItemFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receipt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"phoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"groupName"}},{"kind":"Field","name":{"kind":"Name","value":"backup"}},{"kind":"Field","name":{"kind":"Name","value":"phonebookMigration"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"completedAt"}},{"kind":"Field","name":{"kind":"Name","value":"waitingFor"}},{"kind":"Field","name":{"kind":"Name","value":"retryAt"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"line"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReceiptItemsQuery, ReceiptItemsQueryVariables>;
 export const PreviewPermissionChangeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PreviewPermissionChange"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PermissionChangeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewPermissionChange"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"previewToken"}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"lineIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warnings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"lineIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backup"}},{"kind":"Field","name":{"kind":"Name","value":"phonebookMigration"}},{"kind":"Field","name":{"kind":"Name","value":"sharedPhonebookWarning"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"line"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"phoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"backup"}},{"kind":"Field","name":{"kind":"Name","value":"phonebookMigration"}},{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PreviewPermissionChangeMutation, PreviewPermissionChangeMutationVariables>;
 export const SendAppDownloadMailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendAppDownloadMail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendAppDownloadMail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MailRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MailRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MailRequestPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receipt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"processing"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"skipped"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"line"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"phoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"lineIds"}}]}}]}}]} as unknown as DocumentNode<SendAppDownloadMailMutation, SendAppDownloadMailMutationVariables>;
+export const AuditEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEventFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"lineCount"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"loginId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"phoneNumber"}}]}},{"kind":"Field","name":{"kind":"Name","value":"receipt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AuditEventsQuery, AuditEventsQueryVariables>;
+export const AuditActorsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditActors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditActors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"loginId"}}]}}]}}]} as unknown as DocumentNode<AuditActorsQuery, AuditActorsQueryVariables>;
 export const ReceiptsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Receipts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ReceiptFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receipts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"completedAt"}},{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"loginId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"processing"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReceiptsQuery, ReceiptsQueryVariables>;
 export const ReceiptHeaderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReceiptHeader"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receipt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"completedAt"}},{"kind":"Field","name":{"kind":"Name","value":"waitingFor"}},{"kind":"Field","name":{"kind":"Name","value":"retryAt"}},{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"loginId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"processing"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}}]}}]} as unknown as DocumentNode<ReceiptHeaderQuery, ReceiptHeaderQueryVariables>;
 export const DoneReceiptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DoneReceipt"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receipt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"processing"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}}]}}]} as unknown as DocumentNode<DoneReceiptQuery, DoneReceiptQueryVariables>;

@@ -1,12 +1,19 @@
 import { Link } from "wouter";
 import { Page } from "../components/Layout.tsx";
-import { commonTexts, menuTexts } from "../texts.ts";
+import { useSession } from "../session.tsx";
+import { auditLogTexts, commonTexts, menuTexts } from "../texts.ts";
 
 export function Menu() {
+  // 監査ログ: for those who may read it (MAIN administrators).
+  const { viewer } = useSession();
+  const entries = [
+    ...menuTexts.entries,
+    ...(viewer?.scopes.includes("READ_AUDIT") ? [auditLogTexts.menuEntry] : []),
+  ];
   return (
     <Page title={commonTexts.serviceMenu} lead={[menuTexts.intro]}>
       <ul className="menu">
-        {menuTexts.entries.map((entry) => (
+        {entries.map((entry) => (
           <li key={entry.path}>
             <h2>{entry.title}</h2>
             {entry.help.map((line) => (
