@@ -182,7 +182,14 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
   // Webhook deliveries run on the worker tier, like receipt items (services/webhooks/dispatcher.ts).
   const webhookDispatcher =
     (options.startWorker ?? config.runWorker)
-      ? startWebhookDispatcher({ db, logger, settings: config.webhooks, clock, mailer })
+      ? startWebhookDispatcher({
+          db,
+          logger,
+          settings: config.webhooks,
+          clock,
+          mailer,
+          metrics: metricsPort,
+        })
       : null;
   const webhooks = {
     allowedHosts: config.webhooks.allowedHosts,

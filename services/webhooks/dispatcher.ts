@@ -36,8 +36,9 @@ import { jstDate } from "../../domain/time.ts";
 import type { Db } from "../../lib/db.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import { type MetricsPort, noMetrics, type WebhookDeliveryOutcome } from "../metrics.ts";
 import { retryDelayMs } from "../queue/retry.ts";
-import { guardedLookup, type SsrfPolicy } from "./ssrf.ts";
+import { BlockedAddressError, guardedLookup, type SsrfPolicy } from "./ssrf.ts";
 
 export interface WebhookSettings {
   /** WEBHOOK_ALLOWED_HOSTS: exempt from the SSRF guard and from https. */
@@ -68,6 +69,8 @@ export interface DispatcherOptions {
   clock: Clock;
   /** Where the disabled-endpoint notice is mailed. */
   mailer?: Mailer;
+  /** Where each attempt's outcome and duration are counted (gateway_webhook_deliveries_total). */
+  metrics?: MetricsPort;
   concurrency?: number;
   leaseMs?: number;
   random?: () => number;
@@ -86,6 +89,8 @@ export interface AttemptResult {
   statusCode: number | null;
   latencyMs: number;
   error: string | null;
+  /** For the metrics: a 2xx, another status, no answer (timeout, connection failed), or refused by the SSRF guard. */
+  outcome: WebhookDeliveryOutcome;
 }
 
 const MAX_ERROR_LENGTH = 500;
@@ -132,21 +137,29 @@ export async function postWebhook(
         // The body is not used; read (a little of) it so the socket is freed.
         response.on("data", () => {});
         response.on("error", (error) =>
-          done({ statusCode: null, latencyMs: latency(), error: error.message }),
+          done({ statusCode: null, latencyMs: latency(), error: error.message, outcome: "timeout" }),
         );
         response.on("end", () => {
           const status = response.statusCode ?? 0;
+          const ok = status >= 200 && status < 300;
           done({
             statusCode: status,
             latencyMs: latency(),
-            error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
+            error: ok ? null : `HTTP ${status}`,
+            outcome: ok ? "delivered" : "failed",
           });
         });
       },
     );
     request.on("error", (error: Error & { code?: string }) => {
       const reason = error.name === "AbortError" || error.name === "TimeoutError" ? "timeout" : error.message;
-      done({ statusCode: null, latencyMs: latency(), error: reason.slice(0, MAX_ERROR_LENGTH) });
+      done({
+        statusCode: null,
+        latencyMs: latency(),
+        error: reason.slice(0, MAX_ERROR_LENGTH),
+        outcome:
+          error instanceof BlockedAddressError || error.code === "ADDRESS_NOT_ALLOWED" ? "blocked" : "timeout",
+      });
     });
     request.end(message.body);
   });
@@ -160,6 +173,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
   const concurrency = options.concurrency ?? 8;
   const leaseMs = options.leaseMs ?? Math.max(60_000, settings.timeoutMs * 3);
   const random = options.random ?? Math.random;
+  const metrics = options.metrics ?? noMetrics;
   const policy: SsrfPolicy = { allowedHosts: settings.allowedHosts };
   let stopped = false;
   let inFlight = 0;
@@ -204,6 +218,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
       { id: event.id, body: JSON.stringify(event.payload) },
       settings.timeoutMs,
     );
+    metrics.webhookDelivery(result.outcome, result.outcome === "blocked" ? 0 : result.latencyMs / 1000);
     await record(claimed, endpoint.id, result);
   }
 

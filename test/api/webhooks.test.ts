@@ -76,7 +76,21 @@ const env = {
   WEBHOOK_RETRY_HORIZON_MS: String(5 * 86_400_000),
   // A first retry within 200 ms here (10 s by default), so the test runs quickly.
   WEBHOOK_RETRY_BACKOFF_MS: "200-1000",
+  // A metrics listener on any free port: delivery outcomes are counted (gateway_webhook_deliveries_total).
+  METRICS_PORT: "0",
 };
+
+/** A counter's value on the app's /metrics listener (undefined: no such series yet). */
+async function scrapeCounter(server: RunningApp, name: string, labels: Record<string, string>) {
+  const url = server.app.metricsUrl();
+  if (!url) throw new Error("metrics are not served");
+  const text = await (await fetch(url)).text();
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .join(",");
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{${wanted}} `));
+  return line === undefined ? undefined : Number(line.split(" ")[1]);
+}
 
 async function deliveries(server: RunningApp, token: string, endpointId: string) {
   const result: any = await graphql(server.graphqlUrl, DELIVERIES, { id: endpointId }, token);
@@ -148,6 +162,11 @@ describe("webhooks", () => {
     // Duplicates (the failed attempts) carry the id of an event that was delivered.
     for (const r of receiver.received) expect(okIds).toContain(r.headers["webhook-id"]);
     expect(receiver.received.length).toBe(expected + 5);
+    // Every attempt is counted by its outcome on the metrics port.
+    expect(await scrapeCounter(server, "gateway_webhook_deliveries_total", { outcome: "delivered" })).toBe(
+      expected,
+    );
+    expect(await scrapeCounter(server, "gateway_webhook_deliveries_total", { outcome: "failed" })).toBe(5);
     expect(log.some((d: any) => d.attempts > 1 && d.attemptLog.some((a: any) => a.statusCode === 503))).toBe(
       true,
     );

@@ -15,6 +15,7 @@ import { PermissionDone } from "./screens/PermissionDone.tsx";
 import { PermissionGroups } from "./screens/PermissionGroups.tsx";
 import { PermissionLines } from "./screens/PermissionLines.tsx";
 import { PermissionStart } from "./screens/PermissionStart.tsx";
+import { Webhooks } from "./screens/Webhooks.tsx";
 import { SessionProvider, useSession } from "./session.tsx";
 
 /**
@@ -69,6 +70,7 @@ function Screens() {
                 <Route path="/history/:original/resent/:number">{() => <MailDone resend />}</Route>
                 <Route path="/history/:number" component={HistoryDetail} />
                 <Route path="/audit" component={AuditLog} />
+                <Route path="/webhooks" component={Webhooks} />
                 <Route>
                   <Menu />
                 </Route>

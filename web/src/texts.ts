@@ -434,3 +434,50 @@ export const auditLogTexts = {
     OTHER: "その他",
   },
 } as const;
+
+/**
+ * Webhook (MAIN administrators): the disabled-endpoint notice on every screen
+ * (components/WebhookNotices.tsx; its text is the server's, as mailed) and the
+ * read-only list of endpoints (screens/Webhooks.tsx). Not in the manual.
+ */
+export const webhookTexts = {
+  menuEntry: {
+    path: "/webhooks",
+    title: "Webhook",
+    help: ["MDMツールなどへイベントを送信するWebhookの送信先と、その送信状況を確認できます。"],
+  },
+  noticeRegion: "Webhookのお知らせ",
+  /** After the server's notice: it shows until the endpoint is enabled again (there is nothing to close). */
+  noticeUntil: "Webhookを再開すると、このお知らせは表示されなくなります。",
+  toList: "Webhook一覧へ",
+  title: "Webhook",
+  lead: [
+    "登録されているWebhookの送信先です。送信先の登録・変更・再開はAPIで行います。",
+    "送信に失敗し続けた送信先は停止され、各画面と特権管理者あてのメールでお知らせします。",
+  ],
+  url: "送信先URL",
+  eventTypes: "イベント種別",
+  group: "対象グループ",
+  allGroups: "すべて",
+  status: "状態",
+  disabledReason: "停止理由",
+  failingSince: "失敗が続いている期間",
+  lastSuccess: "最終送信成功日時",
+  none: "－",
+  statuses: { ACTIVE: "送信中", FAILING: "送信失敗中", DISABLED: "停止中" },
+  reasons: {
+    FAILING: "送信の失敗が続いたため",
+    BY_ADMINISTRATOR: "管理者が停止",
+  } as Record<string, string>,
+  failingFrom: (since: string) => `${since}から`,
+  eventTypeNames: {
+    RECEIPT_ACCEPTED: "受付",
+    RECEIPT_COMPLETED: "処理完了",
+    RECEIPT_ITEM_COMPLETED: "回線ごとの処理完了",
+    LINE_CHANGED: "回線の変更",
+    API_TOKEN_CREATED: "APIトークン発行",
+    API_TOKEN_REVOKED: "APIトークン失効",
+  },
+  empty: "登録されているWebhookはありません。",
+  count: (n: number) => `送信先: ${formatCount(n)}件`,
+} as const;

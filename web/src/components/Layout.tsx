@@ -6,6 +6,7 @@ import { useSession } from "../session.tsx";
 import { commonTexts, guidanceTexts, serviceName, statusTexts } from "../texts.ts";
 import { isScreenChange, setScreenTitle } from "../title.ts";
 import { BatchNotices } from "./BatchNotices.tsx";
+import { WebhookNotices } from "./WebhookNotices.tsx";
 
 const LogoutMutation = graphql(`
   mutation Logout {
@@ -54,6 +55,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
         {session.viewer && <BatchNotices />}
+        {session.viewer && <WebhookNotices />}
         {children}
       </main>
     </div>

@@ -19,6 +19,7 @@ type Documents = {
     "\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n": typeof types.GroupOptionsDocument,
     "\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt waitingFor retryAt progress { total pending processing succeeded failed } }\n      item { id status completedAt waitingFor retryAt error { code message } }\n    }\n  }\n": typeof types.ReceiptProgressLiveDocument,
     "\n  mutation RefreshLines {\n    refreshLines {\n      added\n      updated\n      addedLines { id phoneNumber name group { id name } }\n      userErrors { code message }\n    }\n  }\n": typeof types.RefreshLinesDocument,
+    "\n  query WebhookNotices {\n    webhookNotices { id message createdAt endpoint { id } }\n  }\n": typeof types.WebhookNoticesDocument,
     "\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": typeof types.ResendAppDownloadMailDocument,
     "\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": typeof types.ResendPasswordNoticeDocument,
     "\n  query ReceiptLineage($number: String!) {\n    receipt(number: $number) {\n      id\n      retryableItemCount\n      resendOf { id number }\n      resends(first: 20) { totalCount edges { node { id number status } } }\n    }\n  }\n": typeof types.ReceiptLineageDocument,
@@ -43,6 +44,7 @@ type Documents = {
     "\n  query PermissionLines(\n    $first: Int, $after: String, $last: Int, $before: String, $offset: Int, $filter: LineFilter, $orderBy: LineOrder\n  ) {\n    lines(first: $first, after: $after, last: $last, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus deviceKind backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n": typeof types.PermissionLinesDocument,
     "\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n": typeof types.LineStatusDocument,
     "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n": typeof types.AcceptanceWindowDocument,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints(first: 200) {\n      edges {\n        node {\n          id url eventTypes disabledAt disabledReason failingSince lastSuccessAt\n          group { id name }\n        }\n      }\n    }\n  }\n": typeof types.WebhookEndpointsDocument,
     "\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      sessionIdleTimeoutSeconds\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n": typeof types.ViewerDocument,
 };
@@ -52,6 +54,7 @@ const documents: Documents = {
     "\n  query GroupOptions {\n    groups(first: 100) {\n      edges { node { id name } }\n      pageInfo { hasNextPage endCursor startCursor hasPreviousPage }\n    }\n  }\n": types.GroupOptionsDocument,
     "\n  subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {\n    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {\n      seq\n      snapshot\n      status\n      receipt { id status completedAt waitingFor retryAt progress { total pending processing succeeded failed } }\n      item { id status completedAt waitingFor retryAt error { code message } }\n    }\n  }\n": types.ReceiptProgressLiveDocument,
     "\n  mutation RefreshLines {\n    refreshLines {\n      added\n      updated\n      addedLines { id phoneNumber name group { id name } }\n      userErrors { code message }\n    }\n  }\n": types.RefreshLinesDocument,
+    "\n  query WebhookNotices {\n    webhookNotices { id message createdAt endpoint { id } }\n  }\n": types.WebhookNoticesDocument,
     "\n  mutation ResendAppDownloadMail($input: ResendMailInput!) {\n    resendAppDownloadMail(input: $input) { ...MailRequestFields }\n  }\n": types.ResendAppDownloadMailDocument,
     "\n  mutation ResendPasswordNotice($input: ResendMailInput!) {\n    resendPasswordNotice(input: $input) { ...MailRequestFields }\n  }\n": types.ResendPasswordNoticeDocument,
     "\n  query ReceiptLineage($number: String!) {\n    receipt(number: $number) {\n      id\n      retryableItemCount\n      resendOf { id number }\n      resends(first: 20) { totalCount edges { node { id number status } } }\n    }\n  }\n": types.ReceiptLineageDocument,
@@ -76,6 +79,7 @@ const documents: Documents = {
     "\n  query PermissionLines(\n    $first: Int, $after: String, $last: Int, $before: String, $offset: Int, $filter: LineFilter, $orderBy: LineOrder\n  ) {\n    lines(first: $first, after: $after, last: $last, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }\n      edges {\n        cursor\n        node {\n          id phoneNumber name status contractStatus deviceKind backup phonebookMigration version\n          group { id name }\n        }\n      }\n    }\n  }\n": types.PermissionLinesDocument,
     "\n  subscription LineStatus {\n    lineStatusChanged { id status backup phonebookMigration version }\n  }\n": types.LineStatusDocument,
     "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n": types.AcceptanceWindowDocument,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints(first: 200) {\n      edges {\n        node {\n          id url eventTypes disabledAt disabledReason failingSince lastSuccessAt\n          group { id name }\n        }\n      }\n    }\n  }\n": types.WebhookEndpointsDocument,
     "\n  mutation Login($loginId: String!, $password: String!) {\n    login(loginId: $loginId, password: $password) {\n      token\n      userErrors { code message }\n    }\n  }\n": types.LoginDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      scopes\n      sessionIdleTimeoutSeconds\n      account { id name }\n      administrator { id name loginId role }\n    }\n  }\n": types.ViewerDocument,
 };
@@ -114,6 +118,10 @@ export function graphql(source: "\n  subscription ReceiptProgressLive($receiptId
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RefreshLines {\n    refreshLines {\n      added\n      updated\n      addedLines { id phoneNumber name group { id name } }\n      userErrors { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshLines {\n    refreshLines {\n      added\n      updated\n      addedLines { id phoneNumber name group { id name } }\n      userErrors { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookNotices {\n    webhookNotices { id message createdAt endpoint { id } }\n  }\n"): (typeof documents)["\n  query WebhookNotices {\n    webhookNotices { id message createdAt endpoint { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -210,6 +218,10 @@ export function graphql(source: "\n  subscription LineStatus {\n    lineStatusCh
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n"): (typeof documents)["\n  query AcceptanceWindow {\n    acceptanceWindow { open opensAt closesAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEndpoints {\n    webhookEndpoints(first: 200) {\n      edges {\n        node {\n          id url eventTypes disabledAt disabledReason failingSince lastSuccessAt\n          group { id name }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookEndpoints {\n    webhookEndpoints(first: 200) {\n      edges {\n        node {\n          id url eventTypes disabledAt disabledReason failingSince lastSuccessAt\n          group { id name }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

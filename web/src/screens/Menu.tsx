@@ -1,7 +1,7 @@
 import { Link } from "wouter";
 import { Page } from "../components/Layout.tsx";
 import { useSession } from "../session.tsx";
-import { auditLogTexts, commonTexts, menuTexts } from "../texts.ts";
+import { auditLogTexts, commonTexts, menuTexts, webhookTexts } from "../texts.ts";
 
 export function Menu() {
   // 監査ログ: for those who may read it (MAIN administrators).
@@ -9,6 +9,8 @@ export function Menu() {
   const entries = [
     ...menuTexts.entries,
     ...(viewer?.scopes.includes("READ_AUDIT") ? [auditLogTexts.menuEntry] : []),
+    // Webhook: MAIN administrators (MANAGE_WEBHOOKS).
+    ...(viewer?.scopes.includes("MANAGE_WEBHOOKS") ? [webhookTexts.menuEntry] : []),
   ];
   return (
     <Page title={commonTexts.serviceMenu} lead={[menuTexts.intro]}>
