@@ -158,7 +158,9 @@ export async function postWebhook(
         latencyMs: latency(),
         error: reason.slice(0, MAX_ERROR_LENGTH),
         outcome:
-          error instanceof BlockedAddressError || error.code === "ADDRESS_NOT_ALLOWED" ? "blocked" : "timeout",
+          error instanceof BlockedAddressError || error.code === "ADDRESS_NOT_ALLOWED"
+            ? "blocked"
+            : "timeout",
       });
     });
     request.end(message.body);

@@ -120,17 +120,23 @@ describe("OpenTelemetry tracing", () => {
     const serverSpans = spans.filter(
       (s) => s.kind === SPAN_KIND_SERVER && s.scope === "@opentelemetry/instrumentation-http",
     );
-    const methods = serverSpans.map((s) => s.attributes["http.request.method"] ?? s.attributes["http.method"]);
+    const methods = serverSpans.map(
+      (s) => s.attributes["http.request.method"] ?? s.attributes["http.method"],
+    );
     expect(methods).toEqual(expect.arrayContaining(["POST", "GET"]));
     // The path is kept, without the GET's query string.
     for (const span of serverSpans) {
       const target = span.attributes["url.path"] ?? span.attributes["http.target"];
       expect(target).toBe("/graphql");
     }
+    // Prisma's instrumentation traces the queries (PGlite is not node-postgres: no pg spans here).
+    expect(spans.some((s) => s.scope === "prisma" && s.name === "prisma:client:db_query")).toBe(true);
     // Nowhere in any byte the receiver got: not the token, nor the header carrying it.
     const received = Buffer.concat(exports.map((e) => e.body));
     expect(received.includes(SECRET)).toBe(false);
     expect(received.toString("utf8").toLowerCase()).not.toContain("authorization");
-    console.info(`otel: ${spans.length} spans: ${[...new Set(spans.map((s) => `${s.scope}:${s.name}`))].join(", ")}`);
+    console.info(
+      `otel: ${spans.length} spans: ${[...new Set(spans.map((s) => `${s.scope}:${s.name}`))].join(", ")}`,
+    );
   });
 });

@@ -57,11 +57,17 @@ export function Webhooks() {
               </thead>
               <tbody>
                 {endpoints.map((endpoint) => {
-                  const status = endpoint.disabledAt ? "DISABLED" : endpoint.failingSince ? "FAILING" : "ACTIVE";
+                  const status = endpoint.disabledAt
+                    ? "DISABLED"
+                    : endpoint.failingSince
+                      ? "FAILING"
+                      : "ACTIVE";
                   return (
                     <tr key={endpoint.id}>
                       <td className="url-cell">{endpoint.url}</td>
-                      <td>{endpoint.eventTypes.map((type) => webhookTexts.eventTypeNames[type]).join("、")}</td>
+                      <td>
+                        {endpoint.eventTypes.map((type) => webhookTexts.eventTypeNames[type]).join("、")}
+                      </td>
                       <td>{endpoint.group?.name ?? webhookTexts.allGroups}</td>
                       <td data-status={status}>{webhookTexts.statuses[status]}</td>
                       <td>
@@ -74,7 +80,9 @@ export function Webhooks() {
                           ? webhookTexts.failingFrom(formatDateTime(endpoint.failingSince))
                           : webhookTexts.none}
                       </td>
-                      <td>{endpoint.lastSuccessAt ? formatDateTime(endpoint.lastSuccessAt) : webhookTexts.none}</td>
+                      <td>
+                        {endpoint.lastSuccessAt ? formatDateTime(endpoint.lastSuccessAt) : webhookTexts.none}
+                      </td>
                     </tr>
                   );
                 })}
