@@ -203,7 +203,7 @@ builder.queryField("auditEvents", (t) =>
       },
     },
     { name: "AuditEventConnection", description: "A page of the audit log, with the total count." },
-    { name: "AuditEventEdge", description: "One entry of the audit log, with its cursor." },
+    { description: "One entry of the audit log, with its cursor." },
   ),
 );
 

@@ -29,6 +29,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import { isIP } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { Clock } from "../../domain/clock.ts";
 import { webhookMessages } from "../../domain/messages.ts";
@@ -38,7 +39,13 @@ import type { Logger } from "../../lib/logger.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { type MetricsPort, noMetrics, type WebhookDeliveryOutcome } from "../metrics.ts";
 import { retryDelayMs } from "../queue/retry.ts";
-import { BlockedAddressError, guardedLookup, type SsrfPolicy } from "./ssrf.ts";
+import {
+  BlockedAddressError,
+  guardedLookup,
+  isAllowedHost,
+  isBlockedAddress,
+  type SsrfPolicy,
+} from "./ssrf.ts";
 
 export interface WebhookSettings {
   /** WEBHOOK_ALLOWED_HOSTS: exempt from the SSRF guard and from https. */
@@ -115,6 +122,12 @@ export async function postWebhook(
   headers["webhook-timestamp"] = String(Math.floor(at.getTime() / 1000));
   headers["webhook-signature"] = new Webhook(target.secret).sign(message.id, at, message.body);
   const url = new URL(target.url);
+  // Node connects to an address literal without calling `lookup`: the guard
+  // checks it here (an allow-list changed since registration, say).
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (isIP(host) && !isAllowedHost(policy, host) && isBlockedAddress(host)) {
+    return { statusCode: null, latencyMs: 0, error: `${host} is an address not allowed`, outcome: "blocked" };
+  }
   const client = url.protocol === "https:" ? https : http;
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;

@@ -9,6 +9,7 @@
 // delivery, inside the socket's own lookup (guardedLookup), so the address
 // connected to is the address checked: a name that resolved to a public
 // address at registration and to 127.0.0.1 later (DNS rebinding) is refused.
+// (Node calls no lookup for an address literal: postWebhook checks those itself.)
 // https is required, except for hosts on the allow-list (test receivers).
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";

@@ -343,13 +343,19 @@ export type WaitingFor =
   /** The mail server does not accept mail. */
   | 'MAIL_SERVER';
 
-/** What a webhook endpoint subscribes to; the JSON `type` is the dotted form (receipt.completed). */
+/** What a webhook endpoint subscribes to (イベント種別); the JSON `type` is the dotted form (receipt.completed). */
 export type WebhookEventType =
+  /** api_token.created (APIトークン発行): data: apiToken {id, name, scopes}, never its secret. Not sent to endpoints limited to a group. */
   | 'API_TOKEN_CREATED'
+  /** api_token.revoked (APIトークン失効): data: apiToken {id, name, scopes}. Not sent to endpoints limited to a group. */
   | 'API_TOKEN_REVOKED'
+  /** line.changed (回線の変更): a line's state after a change; data: line {id, phoneNumber, version, status, contractStatus, backup, phonebookMigration, groupId, lastAppDownloadMailAt}; version increases on every change of the line. */
   | 'LINE_CHANGED'
+  /** receipt.accepted (受付): a request (permission change or mail) was accepted; data: receipt {id, number, kind, status: PROCESSING} and lineIds. */
   | 'RECEIPT_ACCEPTED'
+  /** receipt.completed (処理完了): every line of a receipt is done; data: receipt {id, number, kind, status, completedAt, succeeded, failed}, the last two counting lines. */
   | 'RECEIPT_COMPLETED'
+  /** receipt.item_completed (回線ごとの処理完了): one line of a receipt is done; data: receipt {id, number, kind} and item {id, status, line {id, phoneNumber}, error {code, message} or null}. */
   | 'RECEIPT_ITEM_COMPLETED';
 
 export type CsvLineSelectionQueryVariables = Exact<{
