@@ -322,7 +322,7 @@ describe("webhooks", () => {
       server.graphqlUrl,
       CREATE,
       {
-        input: { url: receiver.url, eventTypes: ["LINE_CHANGED"], groupId: server.data.groups["開発部"].id },
+        input: { url: receiver.url, eventTypes: ["LINE_CHANGED"], groupId: server.data.groups.開発部.id },
       },
       token,
     );
