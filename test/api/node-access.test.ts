@@ -16,6 +16,8 @@ const SCOPES = [
   "SEND_MAIL",
   "READ_PASSWORDS",
   "CHECK_FEATURE_ACCESS",
+  "READ_AUDIT",
+  "MANAGE_WEBHOOKS",
 ] as const;
 type Scope = (typeof SCOPES)[number];
 type Caller = "MAIN" | "SUB" | "GROUP" | Scope | "OTHER_MAIN" | "ANONYMOUS";
@@ -28,7 +30,9 @@ const CALLERS: readonly Caller[] = ["MAIN", "SUB", "GROUP", ...SCOPES, "OTHER_MA
  * need READ_RECEIPTS and a GROUP administrator's own receipts; `apiTokens` is
  * MAIN only (and `viewer { apiToken }` shows a token itself); administrators
  * are seen by MAIN and SUB, a GROUP administrator sees only themselves (as
- * `viewer { administrator }`); nothing crosses accounts. Anonymous callers are
+ * `viewer { administrator }`); `auditEvents` needs READ_AUDIT (MAIN only among
+ * administrators); `webhookEndpoints`/`webhookDeliveries` need MANAGE_WEBHOOKS
+ * (MAIN only among administrators); nothing crosses accounts. Anonymous callers are
  * refused with UNAUTHENTICATED, as by every root field.
  */
 const TABLE = {
@@ -45,12 +49,18 @@ const TABLE = {
   "the administrator GroupA@admin": ["MAIN", "SUB", "GROUP"],
   "the READ_LINES API token": ["MAIN", "READ_LINES"],
   "the CHECK_FEATURE_ACCESS API token": ["MAIN", "CHECK_FEATURE_ACCESS"],
+  "an audit event of 自社": ["MAIN", "READ_AUDIT"],
+  "a webhook endpoint of 自社": ["MAIN", "MANAGE_WEBHOOKS"],
+  "a webhook delivery of 自社": ["MAIN", "MANAGE_WEBHOOKS"],
   "a line of 他社商事": ["OTHER_MAIN"],
   "a group of 他社商事": ["OTHER_MAIN"],
   "a receipt of 他社商事": ["OTHER_MAIN"],
   "an item of a receipt of 他社商事": ["OTHER_MAIN"],
   "the administrator Other@admin": ["OTHER_MAIN"],
   "an API token of 他社商事": ["OTHER_MAIN"],
+  "an audit event of 他社商事": ["OTHER_MAIN"],
+  "a webhook endpoint of 他社商事": ["OTHER_MAIN"],
+  "a webhook delivery of 他社商事": ["OTHER_MAIN"],
   "a Line id that exists nowhere": [],
   "a Receipt id that exists nowhere": [],
 } as const satisfies Record<string, readonly Caller[]>;
@@ -64,6 +74,9 @@ const NODE = `query ($id: ID!) { node(id: $id) {
   ... on ReceiptItem { phoneNumber name }
   ... on Administrator { loginId name }
   ... on ApiToken { name prefix scopes }
+  ... on AuditEvent { action actor { kind name loginId } at }
+  ... on WebhookEndpoint { url eventTypes }
+  ... on WebhookDelivery { webhookId eventType status }
 } }`;
 const CREATE_TOKEN = `mutation ($input: CreateApiTokenInput!) {
   createApiToken(input: $input) { token apiToken { id name prefix scopes } userErrors { code } }
@@ -85,7 +98,7 @@ async function ok(query: string, variables: Record<string, unknown>, token: stri
 beforeAll(async () => {
   const started = await startScenarioApp(
     tenantsScenario,
-    { FAKE_NOW: "2026-11-24T10:00:00+09:00" },
+    { FAKE_NOW: "2026-11-24T10:00:00+09:00", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1" },
     { startWorker: false },
   );
   server = started;
@@ -231,6 +244,46 @@ beforeAll(async () => {
     const itemNode = items.edges[0].node;
     targets[receiptTarget] = { id: receiptNode.id, node: receiptNode };
     targets[itemTarget] = { id: itemNode.id, node: itemNode };
+  }
+
+  // Audit events: the sign-ins above, as the root field `auditEvents` shows them to each account's MAIN.
+  const AUDIT = `{ auditEvents(filter: { action: LOGIN }, first: 1) { edges { node {
+    __typename id action actor { kind name loginId } at
+  } } } }`;
+  for (const [target, owner] of [
+    ["an audit event of 自社", "MAIN"],
+    ["an audit event of 他社商事", "OTHER_MAIN"],
+  ] as const) {
+    const node = (await ok(AUDIT, {}, tokens[owner])).auditEvents.edges[0].node;
+    targets[target] = { id: node.id, node };
+  }
+
+  // Webhook endpoints and a delivery each (a ping: the worker is not running, so nothing is sent),
+  // as the mutations' payloads show them.
+  for (const [endpointTarget, deliveryTarget, owner] of [
+    ["a webhook endpoint of 自社", "a webhook delivery of 自社", "MAIN"],
+    ["a webhook endpoint of 他社商事", "a webhook delivery of 他社商事", "OTHER_MAIN"],
+  ] as const) {
+    const created = await ok(
+      `mutation ($input: CreateWebhookEndpointInput!) {
+        createWebhookEndpoint(input: $input) { endpoint { __typename id url eventTypes } userErrors { code } }
+      }`,
+      { input: { url: "http://127.0.0.1:9/hook", eventTypes: ["RECEIPT_COMPLETED"] } },
+      tokens[owner],
+    );
+    expect(created.createWebhookEndpoint.userErrors).toEqual([]);
+    const endpoint = created.createWebhookEndpoint.endpoint;
+    const pinged = await ok(
+      `mutation ($id: ID!) { pingWebhookEndpoint(id: $id) {
+        delivery { __typename id webhookId eventType status } userErrors { code }
+      } }`,
+      { id: endpoint.id },
+      tokens[owner],
+    );
+    expect(pinged.pingWebhookEndpoint.userErrors).toEqual([]);
+    const delivery = pinged.pingWebhookEndpoint.delivery;
+    targets[endpointTarget] = { id: endpoint.id, node: endpoint };
+    targets[deliveryTarget] = { id: delivery.id, node: delivery };
   }
 
   const nowhere = "00000000-0000-4000-8000-000000000000";
