@@ -56,9 +56,18 @@ describe("lineStatusChanged", () => {
       })),
     );
     const client = wsClient(server.wsUrl, manager);
+    // The batch's other two lines, watched apart: the test ends only once their
+    // changes have been delivered too, so none reaches the next test's watcher.
+    const rest = wsClient(server.wsUrl, manager);
     try {
       const updates = collect<any>(client, WATCH, { lineIds: watched.map((l) => l.id) }, { stopAfter: 6 });
-      await listening(1);
+      const others = collect<any>(
+        rest,
+        WATCH,
+        { lineIds: [lines.unwatched1.id, lines.unwatched2.id] },
+        { stopAfter: 4 },
+      );
+      await listening(2);
       await graphql(
         server.graphqlUrl,
         "mutation ($input: PermissionChangeInput!) { submitPermissionChange(input: $input) { userErrors { code } } }",
@@ -84,8 +93,15 @@ describe("lineStatusChanged", () => {
         expect(byLine(line.id).at(-1)).toMatchObject({ backup: true, phonebookMigration: false });
       }
       expect(events.every((e) => e.lineStatusChanged.group.name === "開発部")).toBe(true);
+      expect((await others).events.map((e) => e.lineStatusChanged.status).sort()).toEqual([
+        "IN_SERVICE",
+        "IN_SERVICE",
+        "PROCESSING",
+        "PROCESSING",
+      ]);
     } finally {
       await client.dispose();
+      await rest.dispose();
       await listening(0);
     }
   });
