@@ -189,6 +189,7 @@ export async function composeServices(options: ServicesOptions): Promise<AppServ
           clock,
           mailer,
           metrics: metricsPort,
+          databaseOutage,
         })
       : null;
   const webhooks = {

@@ -36,6 +36,7 @@ import { webhookMessages } from "../../domain/messages.ts";
 import { jstDate } from "../../domain/time.ts";
 import type { Db } from "../../lib/db.ts";
 import type { Logger } from "../../lib/logger.ts";
+import { type DatabaseOutage, isDatabaseUnavailable, trackDatabaseOutage } from "../errors.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { type MetricsPort, noMetrics, type WebhookDeliveryOutcome } from "../metrics.ts";
 import { retryDelayMs } from "../queue/retry.ts";
@@ -78,6 +79,8 @@ export interface DispatcherOptions {
   mailer?: Mailer;
   /** Where each attempt's outcome and duration are counted (gateway_webhook_deliveries_total). */
   metrics?: MetricsPort;
+  /** The process's view of a database outage, shared with the receipt queue: logged once per outage. */
+  databaseOutage?: DatabaseOutage;
   concurrency?: number;
   leaseMs?: number;
   random?: () => number;
@@ -184,6 +187,7 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function startWebhookDispatcher(options: DispatcherOptions) {
   const { db, logger, settings, clock } = options;
+  const databaseOutage = options.databaseOutage ?? trackDatabaseOutage(logger);
   const owner = `webhooks-${randomUUID()}`;
   const concurrency = options.concurrency ?? 8;
   const leaseMs = options.leaseMs ?? Math.max(60_000, settings.timeoutMs * 3);
@@ -349,9 +353,12 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
       if (free > 0) {
         try {
           claimed = await claim(free);
+          databaseOutage.answered();
         } catch (error) {
           if (stopped) break;
-          logger.error({ err: error }, "claiming webhook deliveries failed");
+          // Every poll fails while the database is down: logged once per outage.
+          if (isDatabaseUnavailable(error)) databaseOutage.failed(error, "claiming webhook deliveries");
+          else logger.error({ err: error }, "claiming webhook deliveries failed");
         }
       }
       for (const item of claimed) {
