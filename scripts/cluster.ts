@@ -217,6 +217,14 @@ function processPart(spec: ProcessSpec, logDir: string, onUnexpected: (exit: Une
   let logs: LogEntry[] = [];
   const waiters = new Set<(entry: LogEntry) => void>();
   let file: WriteStream | null = null;
+  // The last lines the process wrote, for the error when it exits while
+  // starting: the log directory goes when the cluster stops, and a CI log
+  // shows the error alone.
+  let tail: string[] = [];
+  const remember = (text: string) => {
+    for (const line of text.split("\n")) if (line) tail.push(line.slice(0, 2000));
+    if (tail.length > 40) tail = tail.slice(-40);
+  };
 
   function spawnChild() {
     if (child) throw new Error(`${spec.name} is already running`);
@@ -234,9 +242,14 @@ function processPart(spec: ProcessSpec, logDir: string, onUnexpected: (exit: Une
       detached: true,
     });
     child = started;
-    started.stderr.on("data", (chunk: Buffer) => out.write(chunk));
+    tail = [];
+    started.stderr.on("data", (chunk: Buffer) => {
+      out.write(chunk);
+      remember(chunk.toString("utf8"));
+    });
     createInterface({ input: started.stdout }).on("line", (line) => {
       out.write(`${line}\n`);
+      remember(line);
       let entry: LogEntry;
       try {
         entry = JSON.parse(line) as LogEntry;
@@ -290,7 +303,10 @@ function processPart(spec: ProcessSpec, logDir: string, onUnexpected: (exit: Une
     });
     await waitFor(
       async () => {
-        if (gone || !running) throw new Error(`${spec.name} exited while starting (log: ${logFile})`);
+        if (gone || !running)
+          throw new Error(
+            `${spec.name} exited while starting (log: ${logFile}); its last lines:\n${tail.join("\n")}`,
+          );
         try {
           const response = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(2000) });
           return response.status === 200;

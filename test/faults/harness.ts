@@ -42,16 +42,27 @@ export const PERMANENT_FAILURES = new Set(["CARRIER_REJECTED", "UNKNOWN_LINE"]);
 
 /**
  * A base port whose every port (PORT_OFFSETS) is free: a multiple of 100 in
- * 41000–49900, clear of CI's 55432 and 56379 and of other tests' ranges.
+ * 20000–31900. Below Linux's ephemeral range (32768 and up by default): a port
+ * there can be taken by any outgoing connection between our check and the
+ * bind — a worker instance once found its port so taken and exited on CI.
+ * Each vitest worker draws from a band of its own, so files started together
+ * cannot pick the same base.
  */
 export async function freeBasePort(): Promise<number> {
+  const band = (Number(process.env.VITEST_POOL_ID ?? "1") - 1) % BASE_PORT_BANDS;
+  const slots = Math.floor(BASE_PORT_SLOTS / BASE_PORT_BANDS);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 41_000 + 100 * Math.floor(Math.random() * 90);
+    const base = 20_000 + 100 * (band * slots + Math.floor(Math.random() * slots));
     const free = await Promise.all(Object.values(PORT_OFFSETS).map((offset) => portIsFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
-  throw new Error("no free base port in 41000–49900");
+  throw new Error("no free base port in 20000–31900");
 }
+
+/** Bases 20000, 20100, … 31900. */
+const BASE_PORT_SLOTS = 120;
+/** Vitest workers that may start clusters at once, each in its own band of bases. */
+const BASE_PORT_BANDS = 4;
 
 /** A cluster in a temp dir (removed on stop) with FAULT_ENV; call `cluster.stop()` in afterAll. */
 export async function startFaultCluster(options: ClusterOptions = {}): Promise<Cluster> {
