@@ -7,6 +7,7 @@ import { MAX_LINES_OFFSET } from "../domain/paging.ts";
 import { MAX_SEARCH_LENGTH } from "../domain/search.ts";
 import { MAX_SELECTION_ROWS } from "../services/line-selection.ts";
 import { MAX_PREVIEW_TOKEN_LENGTH } from "../services/preview-token.ts";
+import { MAX_BATCH_EVENTS } from "../services/progress-batches.ts";
 
 /** Text arguments hold at most this many characters unless listed in `textBounds`. */
 export const DEFAULT_TEXT_BOUND = 1_024;
@@ -56,6 +57,7 @@ export const listBounds: Readonly<Record<string, number>> = {
 };
 
 export const intBounds: Readonly<Record<string, readonly [number, number]>> = {
+  "Subscription.receiptProgressBatch(maxEvents:)": [1, MAX_BATCH_EVENTS],
   // Skipped rows are read: past this, page from a nearer cursor (README, "Paging").
   "Query.lines(offset:)": [0, MAX_LINES_OFFSET],
 };

@@ -1,11 +1,16 @@
-// receiptProgress: the field and its event type. The stream's rules
-// (snapshot, replay after afterSeq, live events, refilling a gap) are
-// services/progress-stream.ts; here a receipt the caller may not see becomes
-// NOT_FOUND, and each event is marked as one every watcher receives alike.
+// receiptProgress and receiptProgressBatch: the fields and their types. The
+// streams' rules (snapshot, replay after afterSeq, live events, refilling a
+// gap, batching) are services/progress-stream.ts and progress-batches.ts;
+// here a receipt the caller may not see becomes NOT_FOUND, and each event or
+// batch is marked as one every watcher receives alike.
 import { GraphQLError } from "graphql";
-import type { Actor } from "../domain/auth/actor.ts";
 import { authErrorMessages } from "../domain/messages.ts";
 import { sharedEvent } from "../lib/shared-event.ts";
+import {
+  DEFAULT_BATCH_EVENTS,
+  type ProgressBatch,
+  watchReceiptProgressBatches,
+} from "../services/progress-batches.ts";
 import { type ProgressEvent, ReceiptNotFound, watchReceiptProgress } from "../services/progress-stream.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
 import { ReceiptItemStatusEnum, ReceiptRef, ReceiptStatusEnum } from "./receipt.ts";
@@ -37,17 +42,7 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
     receipt: t.prismaField({
       type: "Receipt",
       description: "The receipt as of this event or later (progress, status).",
-      resolve: (query, e, _args, ctx) =>
-        ctx.services.sharedReads.latest(
-          `receipt:${e.receiptId}:${JSON.stringify(query)}`,
-          e.seq,
-          () =>
-            ctx.services.db.receipt.findUniqueOrThrow({
-              ...withFields(query, "lastSeq"),
-              where: { id: e.receiptId },
-            }),
-          (receipt) => receipt.lastSeq,
-        ),
+      resolve: (query, e, _args, ctx) => receiptAsOf(ctx, query, e.receiptId, e.seq),
     }),
     item: t.prismaField({
       type: "ReceiptItem",
@@ -78,6 +73,29 @@ const ReceiptProgressEventRef = builder.objectRef<ProgressEvent>("ReceiptProgres
   }),
 });
 
+/**
+ * The receipt as of `seq` or later, read once per burst of events for all
+ * subscribers on this instance (a read whose lastSeq has reached the event
+ * serves it; see SharedReads.latest).
+ */
+function receiptAsOf<Q extends { select?: Record<string, unknown> }>(
+  ctx: Context,
+  query: Q,
+  receiptId: string,
+  seq: number,
+) {
+  return ctx.services.sharedReads.latest(
+    `receipt:${receiptId}:${JSON.stringify(query)}`,
+    seq,
+    () =>
+      ctx.services.db.receipt.findUniqueOrThrow({
+        ...withFields(query, "lastSeq"),
+        where: { id: receiptId },
+      }),
+    (receipt) => receipt.lastSeq,
+  );
+}
+
 /** A Pothos selection that also reads `field` (an include reads every scalar anyway). */
 function withFields<Q extends { select?: Record<string, unknown> }>(query: Q, field: string): Q {
   return query.select ? { ...query, select: { ...query.select, [field]: true } } : query;
@@ -92,14 +110,17 @@ const shared = (event: ProgressEvent) =>
     () => `receipt:${event.receiptId}:${event.seq}:${event.snapshot ? "snapshot" : "event"}`,
   );
 
-function receiptProgress(ctx: Context, actor: Actor, receiptId: string, afterSeq: number | null | undefined) {
-  const stream = watchReceiptProgress(ctx.services, actor, receiptId, afterSeq);
-  // A plain iterator rather than another generator: one step less per event and watcher.
-  const iterator: AsyncGenerator<ProgressEvent, void, unknown> = {
+/**
+ * A service stream as the field's: each step marked as shared, a receipt the
+ * caller may not see as NOT_FOUND. A plain iterator rather than another
+ * generator: one step less per event and watcher.
+ */
+function sharedStream<T extends object>(stream: AsyncGenerator<T, void, unknown>, mark: (step: T) => void) {
+  const iterator: AsyncGenerator<T, void, unknown> = {
     async next() {
       try {
         const step = await stream.next();
-        if (!step.done) shared(step.value);
+        if (!step.done) mark(step.value);
         return step;
       } catch (error) {
         if (!(error instanceof ReceiptNotFound)) throw error;
@@ -127,10 +148,66 @@ builder.subscriptionField("receiptProgress", (t) =>
       }),
       afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
     },
-    subscribe: (_root, args, ctx) => {
-      const actor = actorOf(ctx);
-      return receiptProgress(ctx, actor, args.receiptId.id, args.afterSeq);
-    },
+    subscribe: (_root, args, ctx) =>
+      sharedStream(
+        watchReceiptProgress(ctx.services, actorOf(ctx), args.receiptId.id, args.afterSeq),
+        shared,
+      ),
     resolve: (event) => event,
+  }),
+);
+
+const ReceiptProgressBatchRef = builder.objectRef<ProgressBatch>("ReceiptProgressBatch").implement({
+  description:
+    "Events of a receipt's progress that arrived together (receiptProgressBatch): the first batch starts with the snapshot.",
+  fields: (t) => ({
+    events: t.field({
+      type: [ReceiptProgressEventRef],
+      description: "The snapshot first (first batch only), then item changes in seq order; never empty.",
+      resolve: (batch) => batch.events,
+    }),
+    lastSeq: t.exposeInt("lastSeq", {
+      description: "Every event up to this seq has been delivered: resume with afterSeq set to it.",
+    }),
+    receipt: t.prismaField({
+      type: "Receipt",
+      description: "The receipt as of the batch's newest event or later (progress, status).",
+      resolve: (query, batch, _args, ctx) => receiptAsOf(ctx, query, batch.receiptId, batch.newestSeq),
+    }),
+  }),
+});
+
+// Watchers of a receipt take their batches at the same ticks, so most hold
+// the same events: executed (and serialized) once for all of them.
+const sharedBatch = (batch: ProgressBatch) =>
+  sharedEvent(batch, `receipt:${batch.receiptId}:batch${batch.key}`);
+
+builder.subscriptionField("receiptProgressBatch", (t) =>
+  t.field({
+    type: ReceiptProgressBatchRef,
+    authScopes: { scope: "READ_RECEIPTS" },
+    description:
+      "A receipt's progress, live, in batches: the events of receiptProgress, with every event that arrived since the previous batch sent together (at most one batch per 100 ms per receipt, at most maxEvents events each). Use it to watch many events or many receipts; the stream completes after the batch holding the final event.",
+    args: {
+      receiptId: t.arg.globalID({
+        for: ReceiptRef,
+        required: true,
+        description: "The receipt (Receipt.id).",
+      }),
+      afterSeq: t.arg.int({ description: "The last seq the client has; later events are replayed first." }),
+      maxEvents: t.arg.int({
+        defaultValue: DEFAULT_BATCH_EVENTS,
+        description: "The most events one batch holds (1–500); more are sent in further batches.",
+      }),
+    },
+    subscribe: (_root, args, ctx) =>
+      sharedStream(
+        watchReceiptProgressBatches(ctx.services, actorOf(ctx), args.receiptId.id, {
+          afterSeq: args.afterSeq,
+          maxEvents: args.maxEvents,
+        }),
+        sharedBatch,
+      ),
+    resolve: (batch) => batch,
   }),
 );

@@ -374,6 +374,7 @@ export function attachGraphqlWs(
   };
   const keepAlive = setInterval(() => setImmediate(judgeAndPing), interval);
   keepAlive.unref();
+  const payloads = sharedPayloads();
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     // A connection that presents credentials which do not authenticate is
     // closed with 4403 Forbidden (graphql-transport-ws); one with none may
@@ -425,10 +426,11 @@ export function attachGraphqlWs(
         return;
       }
       coalesceWrites(socket);
-      return result.errors?.some(hasHttpExtension)
-        ? { ...result, errors: forSocket(result.errors) }
-        : undefined;
+      // The result itself, not graphql-ws's copy of it: a result shared by
+      // many watchers is then serialized once (sharedPayloads).
+      return result.errors?.some(hasHttpExtension) ? { ...result, errors: forSocket(result.errors) } : result;
     },
+    jsonMessageReplacer: payloads.replacer,
     onError: (_ctx, _id, _payload, errors) => (errors.some(hasHttpExtension) ? forSocket(errors) : undefined),
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
@@ -482,7 +484,7 @@ export function attachGraphqlWs(
       }
     },
   });
-  const disposable = serveOverWs(wss, protocol, (socket) => connectionOf(socket).protocol);
+  const disposable = serveOverWs(wss, protocol, (socket) => connectionOf(socket).protocol, payloads.frame);
   return {
     wss,
     /** Subscription streams running now on this server's sockets (graphql_ws_subscriptions). */
@@ -540,6 +542,8 @@ function serveOverWs(
   protocol: ProtocolServer<Extra>,
   /** graphql-ws's state of a socket (its live operations), once it has one. */
   operationsOf: (socket: WebSocket) => { subscriptions: Record<string, unknown> } | null,
+  /** The frame as it goes out (sharedPayloads' frame). */
+  frame: (data: string) => string,
 ) {
   wss.options.handleProtocols = handleProtocols;
   wss.on("connection", (socket, request) => {
@@ -556,7 +560,7 @@ function serveOverWs(
           const id = operationIdOf(data);
           const operations = id === null ? null : operationsOf(socket);
           if (operations && !((id as string) in operations.subscriptions)) return;
-          socket.send(data);
+          socket.send(frame(data));
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -573,6 +577,46 @@ function serveOverWs(
   return {
     async dispose() {
       for (const client of wss.clients) client.close(1001, "Going away");
+    },
+  };
+}
+
+/** Stands in a `next` message for its payload, serialized once (sharedPayloads). */
+const PAYLOAD_MARK = "\u0000payload";
+const MARKED_TAIL = `"payload":${JSON.stringify(PAYLOAD_MARK)}}`;
+
+/**
+ * One serialization per result, however many sockets it goes to. graphql-ws
+ * stringifies every `next` message per socket, so a result executed once for
+ * a thousand watchers (server/shared-subscriptions.ts) was stringified a
+ * thousand times. Its replacer hook sees the message first: the payload is
+ * serialized once per result object (kept while the result lives) and a mark
+ * takes its place; `frame` splices the serialized payload back, in the same
+ * synchronous step in which graphql-ws hands the message to send.
+ */
+function sharedPayloads() {
+  const serialized = new WeakMap<object, string>();
+  let message: unknown;
+  let pending: string | null = null;
+  return {
+    replacer(this: unknown, key: string, value: unknown): unknown {
+      if (key === "") message = value;
+      if (key !== "payload" || this !== message || (message as { type?: unknown }).type !== "next")
+        return value;
+      if (typeof value !== "object" || value === null) return value;
+      let json = serialized.get(value);
+      if (json === undefined) {
+        json = JSON.stringify(value);
+        serialized.set(value, json);
+      }
+      pending = json;
+      return PAYLOAD_MARK;
+    },
+    frame(data: string): string {
+      if (pending === null || !data.endsWith(MARKED_TAIL)) return data;
+      const json = pending;
+      pending = null;
+      return `${data.slice(0, -MARKED_TAIL.length)}"payload":${json}}`;
     },
   };
 }

@@ -27,7 +27,7 @@ export class ReceiptNotFound extends Error {
   }
 }
 
-const isFinal = (e: { itemId: string | null; status: string }) =>
+export const isFinal = (e: { itemId: string | null; status: string }) =>
   e.itemId === null && e.status !== "PROCESSING";
 
 // In-process, every subscriber receives the same record object: one
@@ -35,7 +35,7 @@ const isFinal = (e: { itemId: string | null; status: string }) =>
 // measurable share of the fan-out's delivery time, bench/README.md).
 const events = new WeakMap<ReceiptEventRecord, ProgressEvent>();
 
-function toEvent(record: ReceiptEventRecord): ProgressEvent {
+export function toEvent(record: ReceiptEventRecord): ProgressEvent {
   let event = events.get(record);
   if (!event) {
     event = {
@@ -66,6 +66,39 @@ export function watchReceiptProgress(
   return endingWith(progressEvents(deps.db, live, actor, receiptId, afterSeq), live);
 }
 
+/** The receipt's snapshot event, or ReceiptNotFound when the actor may not see it. */
+export async function progressSnapshot(db: Db, actor: Actor, receiptId: string): Promise<ProgressEvent> {
+  const receipt = await db.receipt.findFirst({
+    where: { AND: [{ id: receiptId }, receiptScope(actor)] },
+    select: { id: true },
+  });
+  if (!receipt) throw new ReceiptNotFound(receiptId);
+  const now = await db.receipt.findUniqueOrThrow({
+    where: { id: receipt.id },
+    select: { lastSeq: true, status: true },
+  });
+  return {
+    seq: now.lastSeq,
+    receiptId: receipt.id,
+    itemId: null,
+    itemStatus: null,
+    status: now.status,
+    snapshot: true,
+  };
+}
+
+/** The receipt's logged events after `cursor`, in seq order. */
+export function eventsAfter(db: Db, receiptId: string, cursor: number): Promise<ReceiptEventRecord[]> {
+  return db.receiptEvent.findMany({
+    where: { receiptId, seq: { gt: cursor } },
+    orderBy: { seq: "asc" },
+  });
+}
+
+/** The snapshot says the stream has nothing more to wait for once the cursor has reached it. */
+export const endsAt = (snapshot: ProgressEvent, cursor: number) =>
+  snapshot.status !== "PROCESSING" && cursor >= snapshot.seq;
+
 async function* progressEvents(
   db: Db,
   live: Subscription<"receipt:event">,
@@ -74,36 +107,17 @@ async function* progressEvents(
   afterSeq: number | null | undefined,
 ) {
   try {
-    const receipt = await db.receipt.findFirst({
-      where: { AND: [{ id: receiptId }, receiptScope(actor)] },
-    });
-    if (!receipt) throw new ReceiptNotFound(receiptId);
-    const now = await db.receipt.findUniqueOrThrow({
-      where: { id: receipt.id },
-      select: { lastSeq: true, status: true },
-    });
-    yield {
-      seq: now.lastSeq,
-      receiptId: receipt.id,
-      itemId: null,
-      itemStatus: null,
-      status: now.status,
-      snapshot: true,
-    } satisfies ProgressEvent;
-    let cursor = afterSeq ?? now.lastSeq;
-
-    const replay = async () =>
-      db.receiptEvent.findMany({
-        where: { receiptId: receipt.id, seq: { gt: cursor } },
-        orderBy: { seq: "asc" },
-      });
+    const snapshot = await progressSnapshot(db, actor, receiptId);
+    yield snapshot;
+    let cursor = afterSeq ?? snapshot.seq;
+    const replay = () => eventsAfter(db, receiptId, cursor);
 
     for (const record of await replay()) {
       yield toEvent(record);
       cursor = record.seq;
       if (isFinal(record)) return;
     }
-    if (now.status !== "PROCESSING" && cursor >= now.lastSeq) return;
+    if (endsAt(snapshot, cursor)) return;
 
     for await (const message of live) {
       // After an overflow (a slow consumer) the gap is refilled from the log.

@@ -67,11 +67,16 @@ function sliceSpent(): boolean {
 type Payload<K extends keyof Topics> = Topics[K][1];
 
 /** A bounded subscription: the topic's payloads, or OVERFLOW when the queue was dropped. */
-export type Subscription<K extends keyof Topics> = AsyncGenerator<
-  Payload<K> | typeof OVERFLOW,
-  void,
-  unknown
->;
+export type Subscription<K extends keyof Topics> = Drainable<Payload<K>>;
+
+interface Drainable<T> extends AsyncGenerator<T | typeof OVERFLOW, void, unknown> {
+  /**
+   * Takes everything queued now, at once (OVERFLOW first when the queue was
+   * dropped); empty when nothing is. For a consumer that sends what arrived
+   * together as one batch (services/progress-batches.ts).
+   */
+  drain(): (T | typeof OVERFLOW)[];
+}
 
 interface Target {
   addEventListener(type: string, listener: (event: Event) => void): void;
@@ -166,7 +171,7 @@ function boundedSubscription<T>(
    * since Redis handed it over).
    */
   delivered: (lagMs: number) => void,
-): AsyncGenerator<T | typeof OVERFLOW, void, unknown> {
+): Drainable<T> {
   let queue: T[] = [];
   // When each queued event arrived, in step with `queue`.
   let arrivals: number[] = [];
@@ -203,7 +208,17 @@ function boundedSubscription<T>(
   target.addEventListener(topic, listener);
   counts.set(topic, (counts.get(topic) ?? 0) + 1);
   const done = { done: true as const, value: undefined };
-  const iterator: AsyncGenerator<T | typeof OVERFLOW, void, unknown> = {
+  const iterator: Drainable<T> = {
+    drain() {
+      if (finished) return [];
+      const taken: (T | typeof OVERFLOW)[] = overflowed ? [OVERFLOW, ...queue] : queue;
+      const now = performance.now();
+      for (const at of arrivals) delivered(now - at);
+      overflowed = false;
+      queue = [];
+      arrivals = [];
+      return taken;
+    },
     async next() {
       for (;;) {
         if (finished) return done;

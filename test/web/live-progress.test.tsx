@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // LiveProgress with a fake urql client built from wonka streams (as urql's
-// docs test components): the bar follows the events it is given.
+// docs test components): the bar follows the batches it is given (here one
+// event each).
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { Provider } from "urql";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,7 +24,11 @@ function fakeClient(events: unknown[]) {
     executeMutation: () => never,
     executeSubscription: () =>
       fromArray(
-        events.map((receiptProgress) => ({ data: { receiptProgress }, stale: false, hasNext: true })),
+        (events as ReturnType<typeof event>[]).map(({ receipt, ...one }) => ({
+          data: { receiptProgressBatch: { lastSeq: one.seq, receipt, events: [one] } },
+          stale: false,
+          hasNext: true,
+        })),
       ),
   } as never;
 }

@@ -1,8 +1,8 @@
 // The web client's urql client (web/src/client.ts) against the real server,
-// subscribed as LiveProgress is (with resumableProgress): when its WebSocket
-// drops in the middle of a batch, graphql-ws reconnects and the subscription
-// resumes after the last seq it received, so the screen ends with exactly the
-// events of the batch, none missed, none twice.
+// subscribed as LiveProgress is (receiptProgressBatch with resumableProgress):
+// when its WebSocket drops in the middle of a batch, graphql-ws reconnects and
+// the subscription resumes after the last seq it received, so the screen ends
+// with exactly the events of the batch, none missed, none twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createUrqlClient } from "../../web/src/client.ts";
@@ -52,18 +52,21 @@ describe("web client subscriptions", () => {
         .subscription(ReceiptProgressSubscription, { receiptId, afterSeq: null }, resumableProgress)
         .subscribe((result) => {
           if (result.error) return reject(result.error);
-          const event = result.data?.receiptProgress;
-          if (!event) return;
-          if (!event.snapshot) seqs.push(event.seq);
+          const batch = result.data?.receiptProgressBatch;
+          if (!batch) return;
+          const before = seqs.length;
+          for (const event of batch.events) if (!event.snapshot) seqs.push(event.seq);
           // Cut the connection twice while the batch runs.
-          if ((seqs.length === 40 || seqs.length === 120) && cuts < 2) {
+          const crossed = (n: number) => before < n && seqs.length >= n;
+          if ((crossed(40) || crossed(120)) && cuts < 2) {
             cuts++;
             for (const socket of sockets) socket.terminate();
           }
-          if (event.item === null && !event.snapshot && event.status !== "PROCESSING") {
+          const final = batch.events.find((e) => e.item === null && !e.snapshot && e.status !== "PROCESSING");
+          if (final) {
             clearTimeout(timer);
             unsubscribe();
-            resolve({ status: event.status, succeeded: event.receipt.progress.succeeded });
+            resolve({ status: final.status, succeeded: batch.receipt.progress.succeeded });
           }
         });
     });

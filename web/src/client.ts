@@ -86,6 +86,7 @@ export function createUrqlClient(
           AcceptanceWindow: embedded,
           ReceiptProgress: embedded,
           ReceiptProgressEvent: embedded,
+          ReceiptProgressBatch: embedded,
           ReceiptAdmin: embedded,
           ReceiptItemError: embedded,
           PermissionChangePreview: embedded,

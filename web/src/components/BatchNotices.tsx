@@ -7,7 +7,7 @@
 // call useWatchReceipt), kept per administrator in localStorage: a reload, a
 // new tab or another screen keeps watching them, and a finished one stays
 // told (in every tab) until the administrator closes its notice. Each is
-// followed with receiptProgress, the subscription LiveProgress uses (urql
+// followed with receiptProgressBatch, the subscription LiveProgress uses (urql
 // shares one stream when both show the same receipt).
 import { useCallback, useEffect, useState } from "react";
 import { useSubscription } from "urql";
@@ -175,7 +175,7 @@ function ReceiptWatcher({
     variables: { receiptId: receipt.id, afterSeq: null },
     context: resumableProgress,
   });
-  const status = data?.receiptProgress.receipt.status;
+  const status = data?.receiptProgressBatch.receipt.status;
   useEffect(() => {
     if (status === "SUCCEEDED" || status === "FAILED") onFinished({ ...receipt, status });
   }, [status, receipt, onFinished]);

@@ -1,7 +1,9 @@
-// A receipt's progress bar, live: receiptProgress over graphql-ws. Each event
-// carries the receipt (status, counts) and the item that changed, so
-// Graphcache updates every table showing them. After a dropped connection the
-// client resumes with afterSeq (see resumableProgress.ts) and nothing is missed.
+// A receipt's progress bar, live: receiptProgressBatch over graphql-ws. Each
+// batch carries the receipt (status, counts) and the items that changed since
+// the previous one, so Graphcache updates every table showing them; in a
+// burst the server sends one batch per tick instead of one frame per event.
+// After a dropped connection the client resumes with afterSeq (see
+// resumableProgress.ts) and nothing is missed.
 import { useSubscription } from "urql";
 import { formatUpcomingTime } from "../format.ts";
 import { graphql } from "../gql/index.ts";
@@ -10,12 +12,15 @@ import { resumableProgress } from "./resumableProgress.ts";
 
 export const ReceiptProgressSubscription = graphql(`
   subscription ReceiptProgressLive($receiptId: ID!, $afterSeq: Int) {
-    receiptProgress(receiptId: $receiptId, afterSeq: $afterSeq) {
-      seq
-      snapshot
-      status
+    receiptProgressBatch(receiptId: $receiptId, afterSeq: $afterSeq) {
+      lastSeq
       receipt { id status completedAt waitingFor retryAt progress { total pending processing succeeded failed } }
-      item { id status completedAt waitingFor retryAt error { code message } }
+      events {
+        seq
+        snapshot
+        status
+        item { id status completedAt waitingFor retryAt error { code message } }
+      }
     }
   }
 `);
@@ -53,7 +58,7 @@ export function LiveProgress({
     context: resumableProgress,
     pause: Boolean(finished),
   });
-  const receipt = data?.receiptProgress.receipt ?? initial;
+  const receipt = data?.receiptProgressBatch.receipt ?? initial;
   if (!receipt) return null;
   return (
     <ProgressBar

@@ -1,5 +1,5 @@
 // A receipt's items, page by page (履歴詳細). Items update live while the
-// receipt is processing: receiptProgress events carry them (LiveProgress).
+// receipt is processing: receiptProgressBatch batches carry them (LiveProgress).
 import { useState } from "react";
 import type { ReceiptItemFilter } from "../gql/graphql.ts";
 import { graphql } from "../gql/index.ts";
