@@ -22,19 +22,26 @@ interface HttpResult {
   text: string;
 }
 
-function post(agent: http.Agent, url: string, body: string, auth: boolean, timeoutMs = 60_000) {
+/** Several gateway instances: the i-th request or connection goes to the i-th address, round-robin. */
+type Urls = string | string[];
+const nth = (urls: Urls, i: number): string =>
+  typeof urls === "string" ? urls : (urls[i % urls.length] as string);
+
+/** A POST of `body` (JSON), or a GET when `body` is null. */
+function post(agent: http.Agent, url: string, body: string | null, auth: boolean, timeoutMs = 60_000) {
   const target = new URL(url);
   return new Promise<HttpResult>((resolve, reject) => {
     const request = http.request(
       {
         hostname: target.hostname,
         port: target.port,
-        path: target.pathname,
-        method: "POST",
+        path: `${target.pathname}${target.search}`,
+        method: body === null ? "GET" : "POST",
         agent,
         headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
+          ...(body === null
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
           ...(auth && authorization ? { authorization } : {}),
         },
         timeout: timeoutMs,
@@ -50,7 +57,7 @@ function post(agent: http.Agent, url: string, body: string, auth: boolean, timeo
     );
     request.on("timeout", () => request.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
     request.on("error", reject);
-    request.end(body);
+    request.end(body ?? undefined);
   });
 }
 
@@ -70,6 +77,8 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
 interface Watcher {
   client: Client;
   subscribed: boolean;
+  /** Frames received (one event each for receiptProgress, a list for receiptProgressBatch). */
+  frames: number;
   seqs: number[];
   times: number[];
   payloads: string[] | null;
@@ -126,6 +135,7 @@ function openWatcher(wsUrl: string): Promise<Watcher> {
     Object.assign(watcher, {
       client,
       subscribed: false,
+      frames: 0,
       seqs: [],
       times: [],
       payloads: null,
@@ -143,27 +153,55 @@ function describe(error: unknown): string {
   return JSON.stringify(error)?.slice(0, 200) ?? String(error);
 }
 
+/**
+ * The batched form (receiptProgressBatch): each frame carries the events of
+ * one tick, in seq order; the first one starts with the snapshot event, the
+ * stream completes after the frame holding the final event.
+ */
+const PROGRESS_BATCH = /* GraphQL */ `
+  subscription ProgressBatch($id: ID!, $after: Int) {
+    receiptProgressBatch(receiptId: $id, afterSeq: $after) {
+      lastSeq
+      events { seq snapshot status item { id status } }
+      receipt { id status progress { total succeeded failed pending processing } }
+    }
+  }`;
+
+export type Form = "event" | "batch";
+
+interface ProgressEvent {
+  seq: number;
+  snapshot: boolean;
+}
 interface ProgressData {
-  receiptProgress?: { seq: number; snapshot: boolean };
+  receiptProgress?: ProgressEvent;
+  receiptProgressBatch?: { events: ProgressEvent[] };
 }
 
-function subscribe(watcher: Watcher, receiptId: string, afterSeq: number | null) {
+function subscribe(watcher: Watcher, receiptId: string, afterSeq: number | null, form: Form = "event") {
   watcher.subscribed = true;
   watcher.unsubscribe = watcher.client.subscribe<ProgressData>(
-    { query: PROGRESS, variables: { id: receiptId, after: afterSeq } },
+    { query: form === "batch" ? PROGRESS_BATCH : PROGRESS, variables: { id: receiptId, after: afterSeq } },
     {
       next: (value) => {
         const at = Date.now();
-        const event = value.data?.receiptProgress;
-        if (!event) {
+        const events =
+          form === "batch"
+            ? value.data?.receiptProgressBatch?.events
+            : value.data?.receiptProgress && [value.data.receiptProgress];
+        if (!events) {
           watcher.error ??= JSON.stringify(value.errors ?? value).slice(0, 200);
           return;
         }
-        if (event.snapshot) {
-          watcher.snapshot = true;
+        watcher.frames++;
+        // Every event of a frame arrived when the frame did.
+        for (const event of events) {
+          if (event.snapshot) watcher.snapshot = true;
+          watcher.seqs.push(event.seq);
+          watcher.times.push(at);
         }
-        watcher.seqs.push(event.seq);
-        watcher.times.push(at);
+        const event = events[0];
+        if (!event) return;
         // The exact frame the server sent, for the raw WebSocket baseline.
         if (watcher.payloads && !event.snapshot)
           watcher.payloads.push(JSON.stringify({ id: "1", type: "next", payload: value }));
@@ -238,12 +276,15 @@ serve({
     return JSON.parse(result.text) as unknown;
   },
 
-  /** n sequential requests on one keep-alive connection; their durations (ms). */
-  async pages({ url, body, n }: { url: string; body: string; n: number }) {
+  /**
+   * n sequential requests on one keep-alive connection per address (round-robin
+   * over several); their durations (ms). A null body sends GETs.
+   */
+  async pages({ url, body, n }: { url: Urls; body: string | null; n: number }) {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const start = performance.now();
-      const result = await post(sequentialAgent, url, body, true);
+      const result = await post(sequentialAgent, nth(url, i), body, true);
       out[i] = performance.now() - start;
       if (result.status !== 200 || result.text.includes('"errors"'))
         throw new Error(`page request failed: HTTP ${result.status} ${result.text.slice(0, 300)}`);
@@ -315,13 +356,14 @@ serve({
 
   /** Closed-loop load: `concurrency` connections each sending the next request as soon as one returns. */
   async throughput(options: {
-    url: string;
+    url: Urls;
     body: string;
     auth: boolean;
     concurrency: number;
     warmupMs: number;
     durationMs: number;
   }) {
+    // Per address: round-robin sends each address its share of the connections.
     const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
     const begin = Date.now();
     const measureFrom = performance.now() + options.warmupMs;
@@ -330,11 +372,12 @@ serve({
     let completed = 0;
     let errors = 0;
     let firstError: string | null = null;
-    const loop = async () => {
+    const loop = async (_: unknown, connection: number) => {
+      const url = nth(options.url, connection);
       while (performance.now() < measureTo) {
         const start = performance.now();
         try {
-          const result = await post(agent, options.url, options.body, options.auth);
+          const result = await post(agent, url, options.body, options.auth);
           const end = performance.now();
           if (result.status !== 200 || result.text.includes('"errors"')) {
             errors++;
@@ -389,15 +432,16 @@ serve({
     return { ms, startedAt, receiptId: payload.receipt.id, number: payload.receipt.number };
   },
 
-  /** Opens n more graphql-ws connections in group `tag` (at most 50 handshakes at once). */
-  async wsOpen({ wsUrl, n, tag }: { wsUrl: string; n: number; tag: string }) {
+  /** Opens n more graphql-ws connections in group `tag` (at most 50 handshakes at once), round-robin over `wsUrl`. */
+  async wsOpen({ wsUrl, n, tag }: { wsUrl: Urls; n: number; tag: string }) {
     const group = watcherGroups.get(tag) ?? [];
     watcherGroups.set(tag, group);
     const start = performance.now();
+    const offset = group.length;
     const opened = await mapLimit(
       Array.from({ length: n }, (_, i) => i),
       50,
-      () => openWatcher(wsUrl),
+      (i) => openWatcher(nth(wsUrl, offset + i)),
     );
     group.push(...opened);
     return { open: group.length, ms: performance.now() - start };
@@ -410,18 +454,20 @@ serve({
     afterSeq = null,
     keepPayloads = false,
     timeoutMs = 120_000,
+    form = "event",
   }: {
     tag: string;
     receiptId: string;
     afterSeq?: number | null;
     keepPayloads?: boolean;
     timeoutMs?: number;
+    form?: Form;
   }) {
     const group = watcherGroups.get(tag) ?? [];
     const fresh = group.filter((w) => !w.subscribed);
     if (keepPayloads && fresh[0]) fresh[0].payloads = [];
     const start = performance.now();
-    for (const watcher of fresh) subscribe(watcher, receiptId, afterSeq);
+    for (const watcher of fresh) subscribe(watcher, receiptId, afterSeq, form);
     await waitUntil(`${fresh.length} snapshots`, () => fresh.every((w) => w.snapshot || w.error), timeoutMs);
     const failed = fresh.filter((w) => w.error);
     return {
@@ -449,6 +495,7 @@ serve({
       timedOut,
       completed: group.filter((w) => w.completed && !w.error).length,
       errors: group.filter((w) => w.error).map((w) => w.error as string),
+      frames: Int32Array.from(group, (w) => w.frames),
       seqs: group.map((w) => Int32Array.from(w.seqs)),
       times: group.map((w) => Float64Array.from(w.times)),
       payloads: group.find((w) => w.payloads)?.payloads ?? [],

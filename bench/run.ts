@@ -3,16 +3,21 @@
 //
 //   npm run bench                 full run (several minutes)
 //   npm run bench -- --quick      smaller counts, under 2 minutes
-//   npm run bench -- --only page,batch   some scenarios (page, throughput, n1, export, batch, fanout, memory)
+//   npm run bench -- --only page,batch   some scenarios (page, throughput, n1, export, batch, fanout, memory, curve)
+//   npm run bench -- --db postgres       on PostgreSQL + Redis, with one gateway instance, then two
 //
 // Processes: this orchestrator; the gateway (bench/server.ts, the real
-// buildApp() on PGlite); the load generator (bench/load.ts); and, only while
-// their baseline is measured, a bare graphql-yoga server (bench/hello.ts) and
-// a bare `ws` broadcaster (bench/raw-ws.ts).
+// buildApp() on PGlite, or one or two of them on PostgreSQL + Redis); the load
+// generator (bench/load.ts); and, only while their baseline is measured, a
+// bare graphql-yoga server (bench/hello.ts) and a bare `ws` broadcaster
+// (bench/raw-ws.ts). With --db postgres, PostgreSQL and Redis run from
+// bench/data/postgres and bench/data/redis (scripts/postgres-local.sh,
+// scripts/redis-local.sh) for the run's duration.
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { benchDir, describeError, type Peer, startPeer } from "./ipc.ts";
 import { round, type Summary, summarize } from "./stats.ts";
 
@@ -22,12 +27,23 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     lines: { type: "string", default: "100000" },
     concurrency: { type: "string" },
+    db: { type: "string", default: "pglite" },
+    instances: { type: "string" },
+    "pg-port": { type: "string", default: "57132" },
+    "redis-port": { type: "string", default: "57179" },
   },
 });
+const db = flags.db === "postgres" ? "postgres" : flags.db === "pglite" ? "pglite" : null;
+if (!db) throw new Error("--db expects pglite or postgres");
+/** Gateway instances per pass: PGlite is one process per data directory; PostgreSQL runs one, then two. */
+const instanceCounts =
+  db === "pglite" ? [1] : (flags.instances ?? "1,2").split(",").map((v) => Number(v.trim()));
+if (instanceCounts.some((k) => !Number.isInteger(k) || k < 1 || k > 4))
+  throw new Error("--instances expects a list of 1 to 4, e.g. 1,2");
 const quick = flags.quick ?? false;
 const lines = Number(flags.lines);
 if (!Number.isInteger(lines) || lines < 1000) throw new Error("--lines expects an integer ≥ 1000");
-const scenarios = ["n1", "page", "throughput", "export", "batch", "fanout", "memory"] as const;
+const scenarios = ["n1", "page", "throughput", "export", "batch", "fanout", "memory", "curve"] as const;
 type Scenario = (typeof scenarios)[number];
 const only = new Set((flags.only ?? scenarios.join(",")).split(",").map((s) => s.trim()));
 for (const s of only)
@@ -50,6 +66,10 @@ const plan = quick
       watchers: 100,
       memoryAt: [500, 1_000],
       exportPages: 10,
+      curveLines: [10_000, 100_000],
+      curveSamples: 15,
+      curveSubmitReps: 2,
+      curveWatchers: [50, 100, 200],
     }
   : {
       pageBlocks: 6,
@@ -65,6 +85,10 @@ const plan = quick
       watchers: 1_000,
       memoryAt: [1_000, 5_000],
       exportPages: 30,
+      curveLines: [10_000, 100_000, 1_000_000],
+      curveSamples: 40,
+      curveSubmitReps: 5,
+      curveWatchers: [100, 1_000, 5_000],
     };
 if (flags.concurrency) plan.concurrency = Number(flags.concurrency);
 const BATCH_LINES = 200;
@@ -81,6 +105,10 @@ interface Target {
 
 interface Figure {
   scenario: string;
+  /** Where it was measured: "pglite" (embedded, one instance) or "postgres" (+ Redis). */
+  database: "pglite" | "postgres";
+  /** Gateway instances sharing the load (round-robin). */
+  instances: number;
   name: string;
   unit: string;
   value: number | null;
@@ -93,7 +121,26 @@ interface Figure {
 }
 
 const figures: Figure[] = [];
-const details: Record<string, unknown> = {};
+const topDetails: Record<string, unknown> = {};
+/** This pass's details: the top level for PGlite, `runs["postgres×N"]` for each PostgreSQL pass. */
+let details: Record<string, unknown> = topDetails;
+/** The pass being measured, stamped on every figure. */
+const pass: { database: "pglite" | "postgres"; instances: number } = { database: db, instances: 1 };
+
+/** Cost curves: one list of points per series, each point tagged with its pass. */
+interface CurvePoint {
+  database: string;
+  instances: number;
+  x: number;
+  p50Ms: number;
+  p99Ms: number;
+  [extra: string]: unknown;
+}
+const curves: Record<string, { x: string; points: CurvePoint[] }> = {};
+function curvePoint(series: string, x: string, point: Omit<CurvePoint, "database" | "instances">) {
+  curves[series] ??= { x, points: [] };
+  curves[series].points.push({ database: pass.database, instances: pass.instances, ...point } as CurvePoint);
+}
 const errors: { scenario: string; error: string }[] = [];
 
 function figure(
@@ -120,6 +167,8 @@ function figure(
   }
   figures.push({
     scenario,
+    database: pass.database,
+    instances: pass.instances,
     name,
     unit,
     value: value === null ? null : round(value, 2),
@@ -147,14 +196,19 @@ async function stop(peer: Peer | undefined) {
 const shutdown = async () => {
   await Promise.allSettled([...peers].map((p) => p.close()));
 };
-process.on("SIGINT", () => {
-  console.error("interrupted; stopping the bench processes…");
-  void shutdown().then(() => process.exit(130));
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    console.error("interrupted; stopping the bench processes…");
+    void shutdown()
+      .then(stopBackends)
+      .then(() => process.exit(130));
+  });
 
 interface ServerInfo {
   url: string;
   wsUrl: string;
+  /** The REST baseline's page (bench/server.ts). */
+  restUrl: string;
   loginId: string;
   password: string;
   accountId: string;
@@ -162,12 +216,12 @@ interface ServerInfo {
   seededMs: number | null;
 }
 
-const serverEnv = {
+const serverEnv: Record<string, string> = {
   BENCH_LINES: String(lines),
   BENCH_DATA_DIR: path.join(benchDir, "data", "pglite"),
 };
-const startServer = (mode: "count" | "main") =>
-  start<ServerInfo>(`server:${mode}`, "server.ts", {
+const startServer = (mode: "count" | "main", instance = 0) =>
+  start<ServerInfo>(`server:${mode}${instance > 0 ? `#${instance + 1}` : ""}`, "server.ts", {
     env: { ...serverEnv, BENCH_MODE: mode },
     // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway.
     execArgv: ["--expose-gc", ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
@@ -196,6 +250,7 @@ const pageQuery = (withCount: boolean) => /* GraphQL */ `
   }`;
 const N1_QUERY =
   "query ($first: Int!) { lines(first: $first) { edges { node { id phoneNumber group { id name } } } } }";
+const nthOf = (items: string[], i: number) => items[i % items.length] as string;
 const pageBody = (after: string | null, withCount = false) =>
   JSON.stringify({ query: pageQuery(withCount), variables: { first: 50, after } });
 
@@ -203,6 +258,33 @@ interface Captured {
   method: string;
   args: unknown;
 }
+
+/** The gateway instances of a pass; the load generator spreads requests and sockets over them round-robin. */
+interface Cluster {
+  /** The first instance: it seeds, runs the in-process baselines and holds batches. */
+  server: Peer<ServerInfo>;
+  all: Peer<ServerInfo>[];
+  /** GraphQL over HTTP, WebSocket and the REST baseline, one address per instance. */
+  urls: string[];
+  wsUrls: string[];
+  restUrls: string[];
+}
+
+function clusterOf(all: Peer<ServerInfo>[]): Cluster {
+  const server = all[0];
+  if (!server) throw new Error("no gateway instance");
+  return {
+    server,
+    all,
+    urls: all.map((s) => `${s.info.url}/graphql`),
+    wsUrls: all.map((s) => s.info.wsUrl),
+    restUrls: all.map((s) => s.info.restUrl),
+  };
+}
+
+/** Calls `method` on every instance; their answers in instance order. */
+const onAll = <T>(c: Cluster, method: string, args?: unknown, timeoutMs?: number) =>
+  Promise.all(c.all.map((s) => s.call<T>(method, args, timeoutMs)));
 
 // --- scenarios -----------------------------------------------------------------
 
@@ -272,10 +354,12 @@ async function countScenario(load: Peer, server: Peer<ServerInfo>) {
 
 type Captures = Awaited<ReturnType<typeof countScenario>>;
 
-async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Captures) {
-  const url = `${server.info.url}/graphql`;
+async function pageScenario(load: Peer, c: Cluster, captures: Captures) {
+  const { server } = c;
+  // HTTP pages go round-robin to every instance; the in-process baselines run in the first.
+  const url = c.urls;
   const authorization = await load.call<string>("login", {
-    url,
+    url: c.urls[0],
     loginId: server.info.loginId,
     password: server.info.password,
   });
@@ -293,6 +377,7 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     deepHttp: [] as number[],
     deepDirect: [] as number[],
     countAlone: [] as number[],
+    rest: [] as number[],
   };
   const take = (target: number[], values: Float64Array) => target.push(...values);
   const timeout = 300_000;
@@ -308,9 +393,12 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
   await server.call("direct", { args: captures.first.findMany, n: plan.warmup }, timeout);
   await server.call("inProcess", { body: firstBody, authorization, n: plan.warmup }, timeout);
   await server.call("directAll", { ...withCount, n: plan.warmup }, timeout);
+  await onAll(c, "restPage", { findMany: captures.first.findMany });
+  await load.call("pages", { url: c.restUrls, body: null, n: plan.warmup }, timeout);
   for (let b = 0; b < plan.pageBlocks; b++) {
     const n = plan.pagePerBlock;
     take(samples.http, await load.call("pages", { url, body: firstBody, n }, timeout));
+    take(samples.rest, await load.call("pages", { url: c.restUrls, body: null, n }, timeout));
     take(samples.direct, await server.call("direct", { args: captures.first.findMany, n }, timeout));
     take(samples.inProcess, await server.call("inProcess", { body: firstBody, authorization, n }, timeout));
     take(samples.httpWithCount, await load.call("pages", { url, body: webBody, n }, timeout));
@@ -327,7 +415,7 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     );
   }
   log(
-    `first page: HTTP p50 ${ms(summarize(samples.http).p50)}, its findMany in-process p50 ${ms(summarize(samples.direct).p50)}`,
+    `first page: HTTP p50 ${ms(summarize(samples.http).p50)}, REST p50 ${ms(summarize(samples.rest).p50)}, its findMany in-process p50 ${ms(summarize(samples.direct).p50)}`,
   );
   await load.call("pages", { url, body: deepBody, n: 1 }, timeout);
   await server.call("direct", { args: captures.deep.findMany, n: 1 }, timeout);
@@ -361,6 +449,26 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
     name: "its findMany in-process",
     value: s.direct.p99,
   });
+  figure(
+    sc,
+    "lines(first: 50) over HTTP vs the same page as REST over HTTP, p50",
+    "ms",
+    s.http.p50,
+    { name: "REST page over HTTP (bare node:http, same findMany, JSON.stringify)", value: s.rest.p50 },
+    le(1.3),
+  );
+  figure(sc, "REST page over HTTP (what the HTTP stack costs by itself), p50", "ms", s.rest.p50, {
+    name: "its findMany in-process",
+    value: s.direct.p50,
+  });
+  figure(
+    sc,
+    "with totalCount over HTTP vs without, p50",
+    "ms",
+    s.httpWithCount.p50,
+    { name: "the page without totalCount over HTTP", value: s.http.p50 },
+    le(1.5),
+  );
   figure(
     sc,
     `${deep} over HTTP, p50`,
@@ -407,9 +515,11 @@ async function pageScenario(load: Peer, server: Peer<ServerInfo>, captures: Capt
   };
 }
 
-async function throughputScenario(load: Peer, server: Peer<ServerInfo>) {
-  const url = `${server.info.url}/graphql`;
-  await load.call("login", { url, loginId: server.info.loginId, password: server.info.password });
+async function throughputScenario(load: Peer, c: Cluster) {
+  const { server } = c;
+  // Each connection stays with one instance; the connections go round-robin.
+  const url = c.urls;
+  await load.call("login", { url: c.urls[0], loginId: server.info.loginId, password: server.info.password });
   const options = {
     concurrency: plan.concurrency,
     warmupMs: plan.throughputWarmupMs,
@@ -465,6 +575,7 @@ interface Submitted {
 }
 interface Watched {
   timedOut: boolean;
+  frames: Int32Array;
   completed: number;
   errors: string[];
   seqs: Int32Array[];
@@ -496,7 +607,9 @@ interface Exported {
  * that reads slowly. Each is its own run, so the collections and the pages
  * do not slow the timed files.
  */
-async function exportScenario(load: Peer, server: Peer<ServerInfo>) {
+/** The file comes from the first instance; pages meanwhile go to it too (the scenario is about one process). */
+async function exportScenario(load: Peer, c: Cluster) {
+  const { server } = c;
   const base = server.info.url;
   const graphqlUrl = `${base}/graphql`;
   await load.call("login", { url: graphqlUrl, loginId: server.info.loginId, password: server.info.password });
@@ -601,9 +714,9 @@ async function exportScenario(load: Peer, server: Peer<ServerInfo>) {
   );
 }
 
-async function batchScenario(load: Peer, server: Peer<ServerInfo>) {
-  const url = `${server.info.url}/graphql`;
-  await load.call("login", { url, loginId: server.info.loginId, password: server.info.password });
+async function batchScenario(load: Peer, c: Cluster) {
+  const { server } = c;
+  await load.call("login", { url: c.urls[0], loginId: server.info.loginId, password: server.info.password });
   const accept: Record<number, number[]> = { 1: [], [BATCH_LINES]: [] };
   const final: Record<number, number[]> = { 1: [], [BATCH_LINES]: [] };
   await server.call("waitIdle", { timeoutMs: 120_000 }, 130_000);
@@ -612,8 +725,10 @@ async function batchScenario(load: Peer, server: Peer<ServerInfo>) {
     for (const size of [1, BATCH_LINES]) {
       const lineIds = await server.call<string[]>("pickLines", { n: size });
       const tag = `batch-${rep}-${size}`;
-      await load.call("wsOpen", { wsUrl: server.info.wsUrl, n: 1, tag });
-      const submitted = await load.call<Submitted>("submit", { url, lineIds }, 120_000);
+      // With several instances, the watcher is on another instance than the submit.
+      const k = rep + 1 + (size === 1 ? 0 : 1);
+      await load.call("wsOpen", { wsUrl: nthOf(c.wsUrls, k + 1), n: 1, tag });
+      const submitted = await load.call<Submitted>("submit", { url: nthOf(c.urls, k), lineIds }, 120_000);
       // afterSeq 0: whatever happened before the subscription is replayed, so
       // the last event is the final one whenever the watcher joined.
       await load.call("subscribeAll", { tag, receiptId: submitted.receiptId, afterSeq: 0 });
@@ -665,67 +780,158 @@ async function batchScenario(load: Peer, server: Peer<ServerInfo>) {
   details.batch = { reps: plan.batchReps, acceptMs: { 1: a1, 200: a200 }, finalMs: { 1: f1, 200: f200 } };
 }
 
-async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
-  const url = `${server.info.url}/graphql`;
-  const n = plan.watchers;
+type Form = "event" | "batch";
+const FORM_FIELD: Record<Form, string> = { event: "receiptProgress", batch: "receiptProgressBatch" };
+
+/** Whether the gateway's schema has a subscription field (the batched form arrives with another branch). */
+async function hasSubscriptionField(load: Peer, c: Cluster, field: string) {
+  const answer = (await load.call("request", {
+    url: c.urls[0],
+    body: JSON.stringify({ query: '{ __type(name: "Subscription") { fields { name } } }' }),
+  })) as { data?: { __type: { fields: { name: string }[] } | null }; errors?: unknown };
+  const fields = answer.data?.__type?.fields.map((f) => f.name);
+  // Only an answer that lists the fields says "absent"; anything else is a failure, not a skip.
+  if (!fields?.includes(FORM_FIELD.event))
+    throw new Error(
+      `introspection did not list the subscription fields: ${JSON.stringify(answer).slice(0, 200)}`,
+    );
+  return fields.includes(field);
+}
+
+interface FanoutRun {
+  n: number;
+  form: Form;
+  receiptStatus: string;
+  lastSeq: number;
+  published: Map<number, number>;
+  /** Events each instance published (its worker's items). */
+  publishedPerInstance: number[];
+  payloads: string[];
+  delivered: number;
+  expected: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  completed: number;
+  timedOut: boolean;
+  watcherErrors: string[];
+  latency: Summary;
+  framesPerWatcher: Summary;
+  eventsPerSecond: number;
+  publishSpanMs: number;
+  connectMs: number;
+  subscribeMs: number;
+  /** The gateways' event-loop delay (the worst instance) and, with probes, the gateway's answers meanwhile. */
+  loopDelay: { p50: number; p99: number; max: number };
+  loopDelayPerInstance: { p50: number; p99: number; max: number }[];
+  loadLoopDelay: { p50: number; p99: number; max: number };
+  health: Summary | null;
+  typename: Summary | null;
+  sql: [string, number][] | null;
+}
+
+/**
+ * One 200-line batch watched by `n` graphql-ws connections (round-robin over
+ * the instances) in one subscription form. The batch is accepted with its
+ * items held back, every watcher subscribes (and has its snapshot), then the
+ * items are released all at once: every event of the run is published while
+ * all watchers listen. Publish times come from every instance (whichever
+ * worker applied the item published its events).
+ */
+async function fanoutRun(
+  load: Peer,
+  c: Cluster,
+  n: number,
+  form: Form,
+  options: { probes: boolean; keepPayloads: boolean },
+): Promise<FanoutRun> {
+  const { server } = c;
+  const url = c.urls[0] as string;
   await load.call("login", { url, loginId: server.info.loginId, password: server.info.password });
-  await server.call("waitIdle", { timeoutMs: 120_000 }, 130_000);
-  const opened = await load.call<{ ms: number }>(
-    "wsOpen",
-    { wsUrl: server.info.wsUrl, n, tag: "fanout" },
-    300_000,
-  );
-  log(`fan-out: ${n} graphql-ws connections open in ${ms(opened.ms)}`);
-  // The batch is accepted with its items held back, every watcher subscribes
-  // (and has its snapshot), then the items are released all at once: every
-  // event of the run is published while all watchers listen.
-  const lineIds = await server.call<string[]>("pickLines", { n: BATCH_LINES });
-  await server.call("hold", { on: true });
+  await onAll(c, "waitIdle", { timeoutMs: 120_000 }, 130_000);
+  const tag = `fanout-${form}-${n}`;
+  const opened = await load.call<{ ms: number }>("wsOpen", { wsUrl: c.wsUrls, n, tag }, 300_000);
+  log(`fan-out (${FORM_FIELD[form]}): ${n} graphql-ws connections open in ${ms(opened.ms)}`);
   let submitted: Submitted;
   try {
-    submitted = await load.call<Submitted>("submit", { url, lineIds }, 120_000);
-  } finally {
-    await server.call("hold", { on: false });
+    const lineIds = await server.call<string[]>("pickLines", { n: BATCH_LINES });
+    await server.call("hold", { on: true });
+    try {
+      submitted = await load.call<Submitted>("submit", { url, lineIds }, 120_000);
+    } finally {
+      await server.call("hold", { on: false });
+    }
+  } catch (error) {
+    await load.call("wsClose", { tag }, 120_000);
+    throw error;
   }
-  const held = await server.call<number>("heldItems", { receiptId: submitted.receiptId });
-  if (held !== BATCH_LINES) throw new Error(`expected ${BATCH_LINES} held items, found ${held}`);
-  await server.call("track", { receiptId: submitted.receiptId });
-  const sub = await load.call<{ subscribed: number; failed: number; firstError: string | null; ms: number }>(
-    "subscribeAll",
-    { tag: "fanout", receiptId: submitted.receiptId, keepPayloads: true, timeoutMs: 240_000 },
-    250_000,
-  );
-  if (sub.failed > 0) throw new Error(`${sub.failed} watchers could not subscribe: ${sub.firstError}`);
-  log(`fan-out: ${sub.subscribed} watchers subscribed in ${ms(sub.ms)}; releasing the batch`);
-  if (process.env.BENCH_SQL_HISTOGRAM === "1") await server.call("sqlHistogram");
-  await server.call("loopDelayStart");
-  await load.call("loopDelayStart");
-  // Is the gateway still answering while it delivers? /ready reads the
-  // database (SELECT 1); `{ __typename }` without a token touches no database.
-  await load.call("probeStart", { name: "health", url: `${server.info.url}/ready` });
-  await load.call("probeStart", {
-    name: "typename",
-    url: `${server.info.url}/graphql`,
-    body: JSON.stringify({ query: "{ __typename }" }),
-  });
-  await server.call("release", { receiptId: submitted.receiptId });
-  const watched = await load.call<Watched>("awaitAll", { tag: "fanout", timeoutMs: 240_000 }, 300_000);
-  const loopDelay = await server.call<{ p50: number; p99: number; max: number }>("loopDelayStop");
-  const loadLoopDelay = await load.call<{ p50: number; p99: number; max: number }>("loopDelayStop");
-  const health = await load.call<Summary>("probeStop", { name: "health" }, 200_000);
-  const typename = await load.call<Summary>("probeStop", { name: "typename" }, 200_000);
-  const published = new Map(
-    await server.call<[number, number][]>("published", { receiptId: submitted.receiptId }),
-  );
-  await load.call("wsClose", { tag: "fanout" }, 120_000);
-  const sql =
-    process.env.BENCH_SQL_HISTOGRAM === "1" ? await server.call<[string, number][]>("sqlHistogram") : null;
-  const receipt = await server.call<{ status: string; lastSeq: number }>("receipt", {
-    receiptId: submitted.receiptId,
-  });
+  const receiptId = submitted.receiptId;
+  let watched: Watched;
+  let published: Map<number, number>;
+  let publishedPerInstance: number[] = [];
+  let sub: { subscribed: number; failed: number; firstError: string | null; ms: number };
+  let loopDelays: { p50: number; p99: number; max: number }[];
+  let loadLoopDelay: { p50: number; p99: number; max: number };
+  let health: Summary | null = null;
+  let typename: Summary | null = null;
+  let sql: [string, number][] | null = null;
+  try {
+    const held = await server.call<number>("heldItems", { receiptId });
+    if (held !== BATCH_LINES) throw new Error(`expected ${BATCH_LINES} held items, found ${held}`);
+    await onAll(c, "track", { receiptId });
+    sub = await load.call(
+      "subscribeAll",
+      { tag, receiptId, form, keepPayloads: options.keepPayloads, timeoutMs: 240_000 },
+      250_000,
+    );
+    if (sub.failed > 0) throw new Error(`${sub.failed} watchers could not subscribe: ${sub.firstError}`);
+    log(
+      `fan-out (${FORM_FIELD[form]}): ${sub.subscribed} watchers subscribed in ${ms(sub.ms)}; releasing the batch`,
+    );
+    if (process.env.BENCH_SQL_HISTOGRAM === "1") await server.call("sqlHistogram");
+    await onAll(c, "loopDelayStart");
+    await load.call("loopDelayStart");
+    if (options.probes) {
+      // Is the gateway still answering while it delivers? /ready reads the
+      // database (SELECT 1); `{ __typename }` without a token touches no database.
+      await load.call("probeStart", { name: "health", url: `${server.info.url}/ready` });
+      await load.call("probeStart", {
+        name: "typename",
+        url,
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+    }
+  } catch (error) {
+    await server.call("release", { receiptId }).catch(() => undefined);
+    await load.call("wsClose", { tag }, 120_000);
+    throw error;
+  }
+  try {
+    await server.call("release", { receiptId });
+    await onAll(c, "kick");
+    watched = await load.call<Watched>("awaitAll", { tag, timeoutMs: 240_000 }, 300_000);
+    loopDelays = await onAll(c, "loopDelayStop");
+    loadLoopDelay = await load.call("loopDelayStop");
+    if (options.probes) {
+      health = await load.call<Summary>("probeStop", { name: "health" }, 200_000);
+      typename = await load.call<Summary>("probeStop", { name: "typename" }, 200_000);
+    }
+    // Each seq was published by one instance; in seq order, as the raw baseline replays them.
+    const merged = new Map<number, number>();
+    const perInstance = await onAll<[number, number][]>(c, "published", { receiptId });
+    publishedPerInstance = perInstance.map((times) => times.length);
+    for (const times of perInstance)
+      for (const [seq, at] of times) merged.set(seq, Math.min(at, merged.get(seq) ?? at));
+    published = new Map([...merged.entries()].sort((x, y) => x[0] - y[0]));
+    if (process.env.BENCH_SQL_HISTOGRAM === "1") sql = await server.call("sqlHistogram");
+  } finally {
+    await load.call("wsClose", { tag }, 120_000);
+  }
+  const receipt = await server.call<{ status: string; lastSeq: number }>("receipt", { receiptId });
 
   // Per watcher: the first event is its snapshot; every seq published after
-  // it must arrive exactly once, in order.
+  // it must arrive exactly once, in order. A batched frame's events all
+  // arrived when the frame did.
   const latencies: number[] = [];
   let delivered = 0;
   let expected = 0;
@@ -759,16 +965,91 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
   }
   const firstPublish = Math.min(...published.values());
   const lastPublish = Math.max(...published.values());
-  const lat = summarize(latencies);
+  const latency = summarize(latencies);
   const eventsPerSecond = delivered / ((lastReceive - firstPublish) / 1000);
+  const framesPerWatcher = summarize(watched.frames);
   log(
-    `fan-out: ${delivered} of ${expected} events delivered, ${lost} lost, publish→receive p50 ${ms(lat.p50)} p99 ${ms(lat.p99)}, ${eventsPerSecond.toFixed(0)} events/s`,
+    `fan-out (${FORM_FIELD[form]}, ${n} watchers): ${delivered} of ${expected} events delivered in ${framesPerWatcher.p50} frames per watcher (p50), ${lost} lost, publish→receive p50 ${ms(latency.p50)} p99 ${ms(latency.p99)}, ${eventsPerSecond.toFixed(0)} events/s`,
   );
+  const worst = (key: "p50" | "p99" | "max") => Math.max(...loopDelays.map((d) => d[key]));
+  return {
+    n,
+    form,
+    receiptStatus: receipt.status,
+    lastSeq: receipt.lastSeq,
+    published,
+    publishedPerInstance,
+    payloads: watched.payloads,
+    delivered,
+    expected,
+    lost,
+    duplicates,
+    outOfOrder,
+    completed: watched.completed,
+    timedOut: watched.timedOut,
+    watcherErrors: watched.errors.slice(0, 5),
+    latency,
+    framesPerWatcher,
+    eventsPerSecond,
+    publishSpanMs: lastPublish - firstPublish,
+    connectMs: opened.ms,
+    subscribeMs: sub.ms,
+    loopDelay: { p50: worst("p50"), p99: worst("p99"), max: worst("max") },
+    loopDelayPerInstance: loopDelays,
+    loadLoopDelay,
+    health,
+    typename,
+    sql,
+  };
+}
+
+const roundDelay = (d: { p50: number; p99: number; max: number }) => ({
+  p50: round(d.p50),
+  p99: round(d.p99),
+  max: round(d.max),
+});
+
+/** What a fan-out run leaves in results.json's details. */
+const fanoutDetails = (run: FanoutRun) => ({
+  watchers: run.n,
+  form: FORM_FIELD[run.form],
+  receiptStatus: run.receiptStatus,
+  lastSeq: run.lastSeq,
+  eventsPublished: run.published.size,
+  ...(run.publishedPerInstance.length > 1 ? { eventsPublishedPerInstance: run.publishedPerInstance } : {}),
+  ...(run.sql ? { sqlDuringDelivery: run.sql.slice(0, 25) } : {}),
+  publishSpanMs: run.publishSpanMs,
+  connectMs: run.connectMs,
+  subscribeMs: run.subscribeMs,
+  delivered: run.delivered,
+  expected: run.expected,
+  lost: run.lost,
+  duplicates: run.duplicates,
+  outOfOrder: run.outOfOrder,
+  completed: run.completed,
+  framesPerWatcher: run.framesPerWatcher,
+  gatewayEventLoopDelayMs: roundDelay(run.loopDelay),
+  ...(run.loopDelayPerInstance.length > 1
+    ? { gatewayEventLoopDelayPerInstanceMs: run.loopDelayPerInstance.map(roundDelay) }
+    : {}),
+  healthDuringDeliveryMs: run.health,
+  typenameDuringDeliveryMs: run.typename,
+  loadGeneratorEventLoopDelayMs: roundDelay(run.loadLoopDelay),
+  timedOut: run.timedOut,
+  watcherErrors: run.watcherErrors,
+  latencyMs: run.latency,
+  eventsPerSecond: round(run.eventsPerSecond, 1),
+});
+
+async function fanoutScenario(load: Peer, c: Cluster) {
+  const n = plan.watchers;
+  const run = await fanoutRun(load, c, n, "event", { probes: true, keepPayloads: true });
+  const { published } = run;
 
   // Baselines: the same frames, broadcast by a bare `ws` server to as many
   // clients, (a) as fast as it can (capacity: events/s) and (b) on the
   // gateway's own publish schedule (latency under the same burst).
-  const frames = watched.payloads;
+  const frames = run.payloads;
   const publishTimes = [...published.entries()].filter(([seq]) => seq > 1).map(([, t]) => t);
   const offsets = publishTimes.slice(0, frames.length).map((t) => t - (publishTimes[0] as number));
   const raw = await start<{ url: string }>("raw-ws", "raw-ws.ts");
@@ -820,26 +1101,26 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     sc,
     "events delivered",
     "events",
-    delivered,
-    { name: "events published × watchers", value: expected },
+    run.delivered,
+    { name: "events published × watchers", value: run.expected },
     {
       on: "ratio",
       op: "==",
       limit: 1,
     },
   );
-  figure(sc, "events lost", "events", lost, null, { on: "value", op: "==", limit: 0 });
+  figure(sc, "events lost", "events", run.lost, null, { on: "value", op: "==", limit: 0 });
   figure(
     sc,
     "watcher streams that did not complete (see details.fanout.watcherErrors)",
     "watchers",
-    n - watched.completed,
+    n - run.completed,
     null,
   );
-  figure(sc, "gateway event-loop delay during delivery, max", "ms", loopDelay.max, null);
-  figure(sc, "GET /ready (SELECT 1) during delivery, max", "ms", health.max, null);
-  figure(sc, "POST { __typename } (no database) during delivery, max", "ms", typename.max, null);
-  figure(sc, "publish→receive p50", "ms", lat.p50, {
+  figure(sc, "gateway event-loop delay during delivery, max", "ms", run.loopDelay.max, null);
+  figure(sc, "GET /ready (SELECT 1) during delivery, max", "ms", run.health?.max ?? null, null);
+  figure(sc, "POST { __typename } (no database) during delivery, max", "ms", run.typename?.max ?? null, null);
+  figure(sc, "publish→receive p50", "ms", run.latency.p50, {
     name: "raw ws, same schedule, p50",
     value: paced.latencyMs.p50,
   });
@@ -847,7 +1128,7 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
     sc,
     "publish→receive p99",
     "ms",
-    lat.p99,
+    run.latency.p99,
     { name: "raw ws, same schedule, p99", value: paced.latencyMs.p99 },
     {
       on: "value",
@@ -855,48 +1136,71 @@ async function fanoutScenario(load: Peer, server: Peer<ServerInfo>) {
       limit: 250,
     },
   );
-  figure(sc, "events/s delivered (higher is better)", "events/s", eventsPerSecond, {
+  figure(sc, "events/s delivered (higher is better)", "events/s", run.eventsPerSecond, {
     name: "raw ws broadcast of the same frames, flat out",
     value: fast.framesPerSecond,
   });
   details.fanout = {
-    watchers: n,
-    receiptStatus: receipt.status,
-    lastSeq: receipt.lastSeq,
-    eventsPublished: published.size,
-    ...(sql ? { sqlDuringDelivery: sql.slice(0, 25) } : {}),
-    publishSpanMs: lastPublish - firstPublish,
-    connectMs: opened.ms,
-    subscribeMs: sub.ms,
-    delivered,
-    expected,
-    lost,
-    duplicates,
-    outOfOrder,
-    completed: watched.completed,
-    gatewayEventLoopDelayMs: {
-      p50: round(loopDelay.p50),
-      p99: round(loopDelay.p99),
-      max: round(loopDelay.max),
-    },
-    healthDuringDeliveryMs: health,
-    typenameDuringDeliveryMs: typename,
-    loadGeneratorEventLoopDelayMs: {
-      p50: round(loadLoopDelay.p50),
-      p99: round(loadLoopDelay.p99),
-      max: round(loadLoopDelay.max),
-    },
-    timedOut: watched.timedOut,
-    watcherErrors: watched.errors.slice(0, 5),
-    latencyMs: lat,
-    eventsPerSecond: round(eventsPerSecond, 1),
+    ...fanoutDetails(run),
     raw: { frames: frames.length, flatOut: fast, onGatewaySchedule: paced },
   };
-  if (receipt.status !== "SUCCEEDED") throw new Error(`the fan-out receipt ended ${receipt.status}`);
+  if (run.receiptStatus !== "SUCCEEDED") throw new Error(`the fan-out receipt ended ${run.receiptStatus}`);
+
+  // The batched form, on a batch of its own, compared with the per-event run above.
+  const scb = `Fan-out batched (${n} watchers, ${FORM_FIELD.batch})`;
+  if (!(await hasSubscriptionField(load, c, FORM_FIELD.batch))) {
+    const note = `skipped: Subscription.${FORM_FIELD.batch} is not in the gateway's schema`;
+    log(`fan-out batched: ${note}`);
+    figure(scb, `not measured (${note})`, "", null, null);
+    details.fanoutBatch = { skipped: note };
+    return;
+  }
+  const batch = await fanoutRun(load, c, n, "batch", { probes: true, keepPayloads: false });
+  figure(scb, "frames per watcher, p50", "frames", batch.framesPerWatcher.p50, {
+    name: `${FORM_FIELD.event}: one frame per event`,
+    value: run.framesPerWatcher.p50,
+  });
+  figure(scb, "events lost", "events", batch.lost, null, { on: "value", op: "==", limit: 0 });
+  figure(
+    scb,
+    "events delivered",
+    "events",
+    batch.delivered,
+    {
+      name: "events published × watchers",
+      value: batch.expected,
+    },
+    { on: "ratio", op: "==", limit: 1 },
+  );
+  figure(scb, "publish→receive p50", "ms", batch.latency.p50, {
+    name: `${FORM_FIELD.event}, p50`,
+    value: run.latency.p50,
+  });
+  figure(
+    scb,
+    "publish→receive p99",
+    "ms",
+    batch.latency.p99,
+    { name: `${FORM_FIELD.event}, p99`, value: run.latency.p99 },
+    { on: "value", op: "<=", limit: 250 },
+  );
+  figure(scb, "events/s delivered (higher is better)", "events/s", batch.eventsPerSecond, {
+    name: `${FORM_FIELD.event}`,
+    value: run.eventsPerSecond,
+  });
+  figure(scb, "gateway event-loop delay during delivery, max", "ms", batch.loopDelay.max, {
+    name: `${FORM_FIELD.event}`,
+    value: run.loopDelay.max,
+  });
+  details.fanoutBatch = fanoutDetails(batch);
+  if (batch.receiptStatus !== "SUCCEEDED")
+    throw new Error(`the batched fan-out receipt ended ${batch.receiptStatus}`);
 }
 
-async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
-  const url = `${server.info.url}/graphql`;
+/** With several instances, connections go round-robin and memory is summed over the instances. */
+async function memoryScenario(load: Peer, c: Cluster) {
+  const { server } = c;
+  const url = c.urls[0] as string;
   await load.call("login", { url, loginId: server.info.loginId, password: server.info.password });
   await server.call("waitIdle", { timeoutMs: 120_000 }, 130_000);
   // A receipt whose one item is held back: its subscriptions stay open and idle.
@@ -916,11 +1220,18 @@ async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
   const gateway: { connections: number; rss: number; heapUsed: number }[] = [];
   const raw: { connections: number; rss: number; heapUsed: number }[] = [];
   try {
-    const base = await server.call<Mem>("memory");
+    const memory = async () => {
+      const all = await onAll<Mem>(c, "memory");
+      return {
+        rss: all.reduce((sum, m) => sum + m.rss, 0),
+        heapUsed: all.reduce((sum, m) => sum + m.heapUsed, 0),
+      };
+    };
+    const base = await memory();
     gateway.push({ connections: 0, rss: base.rss, heapUsed: base.heapUsed });
     let open = 0;
     for (const target of plan.memoryAt) {
-      await load.call("wsOpen", { wsUrl: server.info.wsUrl, n: target - open, tag: "idle" }, 600_000);
+      await load.call("wsOpen", { wsUrl: c.wsUrls, n: target - open, tag: "idle" }, 600_000);
       const sub = await load.call<{ failed: number; firstError: string | null }>(
         "subscribeAll",
         { tag: "idle", receiptId: submitted.receiptId, timeoutMs: 600_000 },
@@ -928,7 +1239,7 @@ async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
       );
       if (sub.failed > 0) throw new Error(`${sub.failed} idle subscriptions failed: ${sub.firstError}`);
       open = target;
-      const m = await server.call<Mem>("memory");
+      const m = await memory();
       gateway.push({ connections: open, rss: m.rss, heapUsed: m.heapUsed });
       log(`memory: ${open} idle subscriptions, server RSS ${(m.rss / 2 ** 20).toFixed(0)} MiB`);
     }
@@ -988,11 +1299,195 @@ async function memoryScenario(load: Peer, server: Peer<ServerInfo>) {
   };
 }
 
+/** A search an administrator might type: one surname and given name of the generated lines (1 in 300). */
+const CURVE_SEARCH = "佐藤 美咲";
+
+/**
+ * Cost curves: how the page, totalCount and a search grow with the account
+ * (separate accounts of 10,000, 100,000 and 1,000,000 lines, seeded by SQL
+ * once), how a submit's acceptance grows with its lines, and how fan-out
+ * latency grows with the watchers. Each point is a p50 (and p99) over HTTP
+ * or WebSocket from the load generator, round-robin over the instances.
+ */
+async function curveScenario(load: Peer, c: Cluster) {
+  const { server } = c;
+  const timeout = 900_000;
+  const queries = {
+    page: { label: "lines(first: 50), no totalCount", body: pageBody(null) },
+    count: { label: "lines { totalCount }", body: JSON.stringify({ query: "{ lines { totalCount } }" }) },
+    search: {
+      label: `lines(first: 50, filter: {search: "${CURVE_SEARCH}"})`,
+      body: JSON.stringify({
+        query: pageQuery(false),
+        variables: { first: 50, filter: { search: CURVE_SEARCH } },
+      }),
+    },
+  };
+  type Kind = keyof typeof queries;
+  const bySize: Record<Kind, { size: number; s: Summary }[]> = { page: [], count: [], search: [] };
+  for (const size of plan.curveLines) {
+    const account = await server.call<{ loginId: string; password: string; seededMs: number | null }>(
+      "curveAccount",
+      { lines: size },
+      1_800_000,
+    );
+    if (account.seededMs !== null)
+      log(
+        `curve: seeded a ${size.toLocaleString("en")}-line account in ${(account.seededMs / 1000).toFixed(1)} s`,
+      );
+    await load.call("login", { url: c.urls[0], loginId: account.loginId, password: account.password });
+    // The account is what the curve says it is, and the search finds some of its lines.
+    const counted = (await load.call("request", { url: c.urls[0], body: queries.count.body })) as {
+      data?: { lines: { totalCount: number } };
+    };
+    if (counted.data?.lines.totalCount !== size)
+      throw new Error(`curve account has ${counted.data?.lines.totalCount} lines, expected ${size}`);
+    const found = (await load.call("request", { url: c.urls[0], body: queries.search.body }, timeout)) as {
+      data?: { lines: { edges: unknown[] } };
+    };
+    if (!found.data?.lines.edges.length)
+      throw new Error(`"${CURVE_SEARCH}" matched no line of ${size} lines`);
+    for (const kind of Object.keys(queries) as Kind[]) {
+      const { body } = queries[kind];
+      await load.call("pages", { url: c.urls, body, n: 3 }, timeout);
+      const s = summarize(
+        await load.call<Float64Array>("pages", { url: c.urls, body, n: plan.curveSamples }, timeout),
+      );
+      bySize[kind].push({ size, s });
+      curvePoint(kind, "lines in the account", { x: size, p50Ms: s.p50, p99Ms: s.p99 });
+    }
+    log(
+      `curve at ${size.toLocaleString("en")} lines: page p50 ${ms(bySize.page.at(-1)?.s.p50 ?? Number.NaN)}, count ${ms(bySize.count.at(-1)?.s.p50 ?? Number.NaN)}, search ${ms(bySize.search.at(-1)?.s.p50 ?? Number.NaN)}`,
+    );
+  }
+  const sc = "Cost curve";
+  for (const kind of Object.keys(queries) as Kind[]) {
+    const [smallest, ...rest] = bySize[kind];
+    if (!smallest) continue;
+    const at = (n: number) => `${n.toLocaleString("en")} lines`;
+    figure(sc, `${queries[kind].label} p50 at ${at(smallest.size)}`, "ms", smallest.s.p50, null);
+    for (const point of rest)
+      figure(sc, `${queries[kind].label} p50 at ${at(point.size)}`, "ms", point.s.p50, {
+        name: `at ${at(smallest.size)}`,
+        value: smallest.s.p50,
+      });
+  }
+
+  // Acceptance by batch size, on the bench account.
+  await load.call("login", { url: c.urls[0], loginId: server.info.loginId, password: server.info.password });
+  await onAll(c, "waitIdle", { timeoutMs: 120_000 }, 130_000);
+  const submitSizes = [1, 50, BATCH_LINES];
+  const accept = new Map<number, number[]>(submitSizes.map((size) => [size, []]));
+  for (let rep = -1; rep < plan.curveSubmitReps; rep++) {
+    for (const size of submitSizes) {
+      const lineIds = await server.call<string[]>("pickLines", { n: size });
+      const submitted = await load.call<Submitted>(
+        "submit",
+        { url: nthOf(c.urls, rep + size), lineIds },
+        120_000,
+      );
+      if (rep >= 0) accept.get(size)?.push(submitted.ms);
+      await onAll(c, "waitIdle", { timeoutMs: 180_000 }, 190_000);
+    }
+  }
+  const one = summarize(accept.get(1) ?? []);
+  for (const size of submitSizes) {
+    const s = summarize(accept.get(size) ?? []);
+    curvePoint("submit", "lines in the submit", { x: size, p50Ms: s.p50, p99Ms: s.p99 });
+    figure(
+      sc,
+      `submitPermissionChange accepted, ${size} line${size === 1 ? "" : "s"}, p50`,
+      "ms",
+      s.p50,
+      size === 1 ? null : { name: "1 line", value: one.p50 },
+    );
+  }
+
+  // Fan-out latency by watchers, in each form the schema offers.
+  const forms: Form[] = (await hasSubscriptionField(load, c, FORM_FIELD.batch))
+    ? ["event", "batch"]
+    : ["event"];
+  if (forms.length === 1)
+    log(`curve: ${FORM_FIELD.batch} is not in the schema; its fan-out curve is skipped`);
+  for (const form of forms) {
+    const runs: FanoutRun[] = [];
+    for (const watchers of plan.curveWatchers) {
+      const run = await fanoutRun(load, c, watchers, form, { probes: false, keepPayloads: false });
+      if (run.receiptStatus !== "SUCCEEDED") throw new Error(`a fan-out receipt ended ${run.receiptStatus}`);
+      runs.push(run);
+      curvePoint(form === "event" ? "fanout" : "fanoutBatch", "watchers", {
+        x: watchers,
+        p50Ms: run.latency.p50,
+        p99Ms: run.latency.p99,
+        lost: run.lost,
+        framesPerWatcherP50: run.framesPerWatcher.p50,
+        eventsPerSecond: round(run.eventsPerSecond, 1),
+      });
+    }
+    const [first] = runs;
+    for (const run of runs)
+      figure(
+        sc,
+        `${FORM_FIELD[form]} publish→receive p99 at ${run.n.toLocaleString("en")} watchers (${run.lost} lost)`,
+        "ms",
+        run.latency.p99,
+        run === first || !first
+          ? null
+          : { name: `at ${first.n.toLocaleString("en")} watchers`, value: first.latency.p99 },
+      );
+  }
+  details.curve = { search: CURVE_SEARCH, samples: plan.curveSamples, submitReps: plan.curveSubmitReps };
+}
+
+// --- PostgreSQL and Redis (--db postgres) -------------------------------------
+
+const execFileAsync = promisify(execFile);
+const repoRoot = path.dirname(benchDir);
+const backendDirs = {
+  postgres: path.join(benchDir, "data", "postgres"),
+  redis: path.join(benchDir, "data", "redis"),
+};
+let backendsStarted = false;
+
+/** Starts PostgreSQL and Redis on loopback from bench/data (kept between runs: the seed is reused). */
+async function startBackends() {
+  backendsStarted = true;
+  const script = (name: string) => path.join(repoRoot, "scripts", name);
+  // A run killed without its cleanup may have left them running.
+  await stopBackends();
+  const run = async (name: string, args: string[]) => {
+    const { stdout } = await execFileAsync(script(name), args, { timeout: 300_000 });
+    const url = stdout.trim().split("\n").at(-1);
+    if (!url) throw new Error(`${name} printed no URL`);
+    return url;
+  };
+  const databaseUrl = await run("postgres-local.sh", [
+    "start",
+    String(flags["pg-port"]),
+    backendDirs.postgres,
+  ]);
+  const redisUrl = await run("redis-local.sh", ["start", String(flags["redis-port"]), backendDirs.redis]);
+  log(`PostgreSQL at ${databaseUrl}, Redis at ${redisUrl}`);
+  return { databaseUrl, redisUrl };
+}
+
+async function stopBackends() {
+  if (!backendsStarted) return;
+  await Promise.allSettled([
+    execFileAsync(path.join(repoRoot, "scripts", "postgres-local.sh"), ["stop", backendDirs.postgres], {
+      timeout: 60_000,
+    }),
+    execFileAsync(path.join(repoRoot, "scripts", "redis-local.sh"), ["stop", backendDirs.redis], {
+      timeout: 60_000,
+    }),
+  ]);
+}
+
 // --- run -------------------------------------------------------------------------
 
 function table() {
   const rows = figures.map((f) => [
-    f.scenario,
+    f.database === "pglite" ? f.scenario : `${f.scenario} [PostgreSQL ×${f.instances}]`,
     f.name,
     f.value === null ? "—" : `${f.value} ${f.unit}`,
     f.baseline === null ? "—" : `${f.baseline} (${f.baselineName})`,
@@ -1016,7 +1511,7 @@ async function main() {
   let captures: Captures | null = null;
   let seededMs: number | null = null;
   const secondsTaken: Record<string, number> = {};
-  details.secondsTaken = secondsTaken;
+  topDetails.secondsTaken = secondsTaken;
   const attempt = async (scenario: string, task: () => Promise<void>) => {
     const started = Date.now();
     try {
@@ -1029,45 +1524,70 @@ async function main() {
     }
   };
   try {
+    if (db === "postgres") {
+      const { databaseUrl, redisUrl } = await startBackends();
+      serverEnv.BENCH_DATABASE_URL = databaseUrl;
+      serverEnv.BENCH_REDIS_URL = redisUrl;
+    }
     // A server with Prisma's query log, without worker: statement counts and
     // the exact Prisma calls of a page request. It also seeds on the first run.
     let t = Date.now();
-    let server = await startServer("count");
+    const counting = await startServer("count");
     secondsTaken["start (count mode, seeds on the first run)"] = round((Date.now() - t) / 1000, 1);
-    seededMs = server.info.seededMs;
-    if (seededMs !== null) log(`seeded ${server.info.lines} lines in ${(seededMs / 1000).toFixed(1)} s`);
+    seededMs = counting.info.seededMs;
+    if (seededMs !== null) log(`seeded ${counting.info.lines} lines in ${(seededMs / 1000).toFixed(1)} s`);
     await attempt("capture", async () => {
       const saved = figures.length;
-      captures = await countScenario(load, server);
+      captures = await countScenario(load, counting);
       if (!wanted("n1")) {
         figures.length = saved;
         delete details.n1;
       }
     });
-    await stop(server as Peer);
+    await stop(counting as Peer);
 
-    // The server as `npm start` runs it (worker on, carrier at zero latency).
-    t = Date.now();
-    server = await startServer("main");
-    secondsTaken["start (main)"] = round((Date.now() - t) / 1000, 1);
-    log(`gateway at ${server.info.url} (${server.info.lines} lines)`);
-    const running = server;
-    if (wanted("page"))
-      await attempt("page", async () => {
-        if (!captures) throw new Error("no captured Prisma calls (the count step failed)");
-        await pageScenario(load, running, captures);
-      });
-    if (wanted("throughput")) await attempt("throughput", () => throughputScenario(load, running));
-    if (wanted("export")) await attempt("export", () => exportScenario(load, running));
-    if (wanted("batch")) await attempt("batch", () => batchScenario(load, running));
-    if (wanted("fanout")) await attempt("fanout", () => fanoutScenario(load, running));
-    if (wanted("memory")) await attempt("memory", () => memoryScenario(load, running));
-    await stop(server as Peer);
+    // The server as `npm start` runs it (worker on, carrier at zero latency):
+    // one instance; on PostgreSQL also two, each with its worker (two
+    // `npm start`s on one database and Redis), the load spread round-robin.
+    const runs: Record<string, unknown> = {};
+    if (db === "postgres") topDetails.runs = runs;
+    for (const k of instanceCounts) {
+      pass.instances = k;
+      const tag = db === "postgres" ? ` [postgres×${k}]` : "";
+      if (db === "postgres") {
+        details = {};
+        runs[`postgres×${k}`] = details;
+      }
+      t = Date.now();
+      const servers: Peer<ServerInfo>[] = [];
+      try {
+        // One after the other: the first migrates and waits for the day's roster sync.
+        for (let i = 0; i < k; i++) servers.push(await startServer("main", i));
+        secondsTaken[`start (main)${tag}`] = round((Date.now() - t) / 1000, 1);
+        const c = clusterOf(servers);
+        log(`gateway${k > 1 ? "s" : ""} at ${c.urls.join(", ")} (${c.server.info.lines} lines)`);
+        const run = (scenario: Scenario, task: () => Promise<void>) =>
+          wanted(scenario) ? attempt(`${scenario}${tag}`, task) : Promise.resolve();
+        await run("page", async () => {
+          if (!captures) throw new Error("no captured Prisma calls (the count step failed)");
+          await pageScenario(load, c, captures);
+        });
+        await run("throughput", () => throughputScenario(load, c));
+        await run("export", () => exportScenario(load, c));
+        await run("batch", () => batchScenario(load, c));
+        await run("fanout", () => fanoutScenario(load, c));
+        await run("memory", () => memoryScenario(load, c));
+        await run("curve", () => curveScenario(load, c));
+      } finally {
+        for (const server of servers.reverse()) await stop(server as Peer);
+      }
+    }
   } catch (error) {
     errors.push({ scenario: "setup", error: describeError(error) });
     console.error(`bench setup FAILED: ${describeError(error)}`);
   } finally {
     await shutdown();
+    await stopBackends();
   }
 
   const results = {
@@ -1085,13 +1605,19 @@ async function main() {
     },
     settings: {
       lines,
-      database: "PGlite (embedded default)",
+      database:
+        db === "pglite"
+          ? "PGlite (embedded default)"
+          : "PostgreSQL + Redis on loopback (scripts/postgres-local.sh, scripts/redis-local.sh)",
+      instances: instanceCounts,
+      ...(db === "postgres" ? { workers: "every instance runs its worker (WORKER=on, as npm start)" } : {}),
       carrier: "in-process simulator, 0 ms latency, 0 failures",
       seededThisRunMs: seededMs,
       plan,
     },
     figures,
-    details,
+    ...(Object.keys(curves).length > 0 ? { curves } : {}),
+    details: topDetails,
     errors,
   };
   const file = path.join(benchDir, "results.json");

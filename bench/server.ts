@@ -1,21 +1,24 @@
 // The gateway under test, in its own process: the real buildApp() on the
-// embedded default (PGlite in bench/data), with a 100,000-line account seeded
-// once and reused. Besides serving HTTP and WebSocket on 127.0.0.1, it answers
-// the orchestrator's calls for what has to happen inside the server process:
-// the in-process Prisma baseline, SQL statement counts, the time each
-// receipt event is published, memory, and holding a batch's items back until
-// the watchers are subscribed.
+// embedded default (PGlite in bench/data), or on PostgreSQL + Redis when the
+// orchestrator hands it their URLs (`--db postgres`, one or two instances),
+// with a 100,000-line account seeded once and reused. Besides serving HTTP and
+// WebSocket on 127.0.0.1, it answers the orchestrator's calls for what has to
+// happen inside the server process: the in-process Prisma baseline, the REST
+// baseline's route, SQL statement counts, the time each receipt event is
+// published, memory, the cost curves' accounts, and holding a batch's items
+// back until the watchers are subscribed.
 //
 // BENCH_MODE=count opens the database with Prisma's query log (to count SQL
 // statements) and without the worker; BENCH_MODE=main (default) is the server
 // as `npm start` runs it, with the worker and the simulated carrier at zero
 // latency.
+import http from "node:http";
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { jstDate } from "../domain/time.ts";
 import { type Database, openDatabase } from "../lib/db.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
-import { seedLargeAccount } from "../prisma/seed/large.ts";
+import { seedLargeAccount, seedLargeAccountBySql } from "../prisma/seed/large.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { authenticate } from "../services/auth.ts";
@@ -26,31 +29,21 @@ import { loopDelayHandlers, memoryAfterGc, waitFor } from "./stats.ts";
 const mode = process.env.BENCH_MODE === "count" ? "count" : "main";
 const lines = Number(process.env.BENCH_LINES ?? 100_000);
 const dataDir = process.env.BENCH_DATA_DIR ?? "bench/data/pglite";
+/** `--db postgres`: PostgreSQL and Redis started by the orchestrator (unset: PGlite, in-process pub/sub). */
+const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+const redisUrl = process.env.BENCH_REDIS_URL || undefined;
 const FAKE_NOW = "2026-11-24T10:00:00+09:00";
 const code = `bench${lines}`;
 const loginId = `Bench-${code}@admin`;
 const password = "demo-pass";
 
-// --- publish times -----------------------------------------------------------
-// The in-process pub/sub is graphql-yoga's createPubSub over an EventTarget:
-// publish() is one synchronous dispatchEvent of `receipt:event:<receiptId>`
-// right after the worker's transaction committed. Recording Date.now() there,
-// for the receipts the orchestrator asks about, gives each event's publish
-// time on the same machine clock the watcher process reads on receipt.
-const tracked = new Map<string, Map<number, number>>();
-const originalDispatch = EventTarget.prototype.dispatchEvent;
-EventTarget.prototype.dispatchEvent = function dispatchEvent(event: Event) {
-  if (tracked.size > 0 && event.type.startsWith("receipt:event:")) {
-    const detail = (event as CustomEvent<{ receiptId?: string; seq?: number }>).detail;
-    const times = detail?.receiptId ? tracked.get(detail.receiptId) : undefined;
-    if (times && typeof detail.seq === "number" && !times.has(detail.seq)) times.set(detail.seq, Date.now());
-  }
-  return originalDispatch.call(this, event);
-};
-
 // --- database ----------------------------------------------------------------
 const config = loadConfig({
   DATA_DIR: dataDir,
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  // Any free port: several gateways (and other programs) may run at once.
+  METRICS_PORT: "0",
   HOST: "127.0.0.1",
   PORT: "0",
   FAKE_NOW,
@@ -69,6 +62,7 @@ let counting = false;
 const statements: string[] = [];
 const histogram = new Map<string, number>();
 const opened = await openDatabase({
+  databaseUrl: config.databaseUrl,
   dataDir: config.dataDir,
   // BENCH_SQL_HISTOGRAM=1 (diagnostics only) logs every statement of the main
   // server too, so `sqlHistogram` can tell what the database spent a scenario on.
@@ -119,7 +113,9 @@ let account = await prisma.account.findFirst({ where: { carrierCustomerCode: `BE
 let seededMs: number | null = null;
 if (!account) {
   const started = performance.now();
-  console.log(`seeding a ${lines.toLocaleString("en")}-line account into ${dataDir} (once; reused later)…`);
+  console.log(
+    `seeding a ${lines.toLocaleString("en")}-line account into ${databaseUrl ? "PostgreSQL" : dataDir} (once; reused later)…`,
+  );
   await seedLargeAccount(prisma, { lines, code, password, now });
   seededMs = Math.round(performance.now() - started);
   account = await prisma.account.findFirstOrThrow({ where: { carrierCustomerCode: `BENCH-${code}` } });
@@ -136,6 +132,99 @@ await prisma.receiptItem.updateMany({
 
 const app = await buildApp({ config, database, seedDemo: false });
 const { url } = await app.start(0, "127.0.0.1");
+
+// --- publish times -----------------------------------------------------------
+// Services hand each committed receipt event to the realtime hub's publish()
+// (services/events.ts → services/realtime.ts), in the process that committed
+// it: this one's worker or mutation. Recording Date.now() there, for the
+// receipts the orchestrator asks about, gives each event's publish time on the
+// same machine clock the watcher process reads on receipt. In-process, the
+// subscribers run after it; over Redis (several instances), the event still
+// has Redis and the other instance ahead of it, which the latency includes.
+// The orchestrator asks every instance and merges what each published.
+const tracked = new Map<string, Map<number, number>>();
+{
+  const pubsub = app.realtime.pubsub as unknown as {
+    publish: (topic: string, id: string, payload: { seq?: number }) => void;
+  };
+  const publish = pubsub.publish;
+  pubsub.publish = (topic, id, payload) => {
+    if (tracked.size > 0 && topic === "receipt:event") {
+      const times = tracked.get(id);
+      if (times && typeof payload?.seq === "number" && !times.has(payload.seq))
+        times.set(payload.seq, Date.now());
+    }
+    publish(topic, id, payload);
+  };
+}
+
+// --- REST baseline -----------------------------------------------------------
+// The page without GraphQL: a bare node:http route on its own loopback port
+// (not a product route) that makes the very findMany the GraphQL page makes
+// (recorded in count mode, handed over by `restPage`) and answers the same
+// JSON shape with JSON.stringify. No session check: the GraphQL request finds
+// its session in the actor cache, which costs next to nothing.
+let restFindMany: unknown = null;
+const restServer = http.createServer((request, response) => {
+  request.resume();
+  request.on("end", async () => {
+    try {
+      if (!restFindMany) throw new Error("restPage was not called");
+      const rows = (await prisma.line.findMany(restFindMany as never)) as unknown as RestRow[];
+      const page = rows.slice(0, 50);
+      const edges = page.map((row) => ({
+        cursor: formatPrismaCursor(row as never, ["accountId", "phoneNumber"]),
+        node: {
+          id: encodeGlobalID("Line", row.id),
+          phoneNumber: row.phoneNumber,
+          name: row.name,
+          status: row.status,
+          contractStatus: row.contractStatus,
+          backup: row.backup,
+          phonebookMigration: row.phonebookMigration,
+          version: row.version,
+          group: row.group ? { id: encodeGlobalID("Group", row.group.id), name: row.group.name } : null,
+        },
+      }));
+      const body = JSON.stringify({
+        data: {
+          lines: {
+            pageInfo: {
+              hasNextPage: rows.length > page.length,
+              endCursor: edges.at(-1)?.cursor ?? null,
+              hasPreviousPage: false,
+              startCursor: edges[0]?.cursor ?? null,
+            },
+            edges,
+          },
+        },
+      });
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      response.end(body);
+    } catch (error) {
+      response.writeHead(500, { "content-type": "text/plain" });
+      response.end(String(error));
+    }
+  });
+});
+interface RestRow {
+  id: string;
+  accountId: string;
+  phoneNumber: string;
+  name: string;
+  status: string;
+  contractStatus: string;
+  backup: boolean;
+  phonebookMigration: boolean;
+  version: number;
+  group: { id: string; name: string } | null;
+}
+await new Promise<void>((resolve) => restServer.listen(0, "127.0.0.1", resolve));
+const restAddress = restServer.address();
+const restUrl = `http://127.0.0.1:${restAddress && typeof restAddress === "object" ? restAddress.port : 0}/page`;
 
 if (mode === "main") {
   // The first start of a (fake) day runs the daily roster sync over all
@@ -208,6 +297,40 @@ serve(
         select: { accountId: true, phoneNumber: true },
       });
       return formatPrismaCursor(row, ["accountId", "phoneNumber"]);
+    },
+    /** The findMany the REST baseline's route makes (the page's, recorded in count mode). */
+    restPage({ findMany }: { findMany: unknown }) {
+      restFindMany = findMany;
+    },
+    /**
+     * A cost curve's account of `lines` lines (`curve<lines>`), seeded by SQL
+     * on its first use (prisma/seed/large.ts seedLargeAccountBySql) and kept
+     * in the data directory. Today's daily roster sync is recorded as done
+     * for it: the sync would otherwise re-read a million roster rows at the
+     * next start, under the measurements.
+     */
+    async curveAccount({ lines: size }: { lines: number }) {
+      const curveCode = `curve${size}`;
+      const found = await prisma.account.findFirst({ where: { carrierCustomerCode: `BENCH-${curveCode}` } });
+      let seeded: number | null = null;
+      if (!found) {
+        const started = performance.now();
+        const { accountId: id } = await seedLargeAccountBySql(prisma, {
+          lines: size,
+          code: curveCode,
+          password,
+          now,
+        });
+        await prisma.lineSyncRun.create({
+          data: { accountId: id, trigger: "DAILY", startedAt: now, finishedAt: now },
+        });
+        seeded = Math.round(performance.now() - started);
+      }
+      return { loginId: `Bench-${curveCode}@admin`, password, seededMs: seeded };
+    },
+    /** Wakes this instance's worker (another instance released held items). */
+    kick() {
+      app.worker?.kick();
     },
     /** A captured call (findMany by default) on the server's PrismaClient, n times in a row. */
     direct({ args, n, method = "findMany" }: { args: unknown; n: number; method?: "findMany" | "count" }) {
@@ -404,6 +527,8 @@ serve(
     ...loopDelayHandlers(),
     memory: () => memoryAfterGc(),
     async stop() {
+      restServer.closeAllConnections();
+      restServer.close();
       await app.stop();
       // PGlite and the WASM schema engine leave timers behind; everything of ours is closed.
       setTimeout(() => process.exit(0), 50);
@@ -412,6 +537,7 @@ serve(
   {
     url,
     wsUrl: `${url.replace("http", "ws")}/graphql`,
+    restUrl,
     loginId,
     password,
     accountId,

@@ -21,7 +21,7 @@ export function random(seed: number) {
 }
 export type Random = ReturnType<typeof random>;
 
-const surnames = [
+export const surnames = [
   ["佐藤", "サトウ"],
   ["鈴木", "スズキ"],
   ["高橋", "タカハシ"],
@@ -43,7 +43,7 @@ const surnames = [
   ["斎藤", "サイトウ"],
   ["清水", "シミズ"],
 ] as const;
-const givenNames = [
+export const givenNames = [
   ["太郎", "タロウ"],
   ["花子", "ハナコ"],
   ["一郎", "イチロウ"],
