@@ -14,7 +14,6 @@ import { openDatabase } from "../lib/db.ts";
 import { type Prisma, PrismaClient } from "../prisma/generated/client/client.ts";
 import { applyMigrations } from "../prisma/migrate.ts";
 import { seedLargeAccount } from "../prisma/seed/large.ts";
-import { lineFilterWhere } from "../schema/line.ts";
 import {
   LINE_ORDER_FIELDS,
   type LineOrder,
@@ -23,6 +22,7 @@ import {
   pastPosition,
 } from "../schema/line-order.ts";
 import { noEvents } from "../services/events.ts";
+import { lineFilterWhere } from "../services/line-filter.ts";
 import { submitPermissionChange } from "../services/permission-change.ts";
 
 const { values } = parseArgs({

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
@@ -64,8 +65,8 @@ async function withEngine<T>(
   const tracked: SqlMigrationAwareDriverAdapterFactory = {
     provider: adapterFactory.provider,
     adapterName: adapterFactory.adapterName,
-    connect: async () => remember(await adapterFactory.connect()),
-    connectToShadowDb: async () => remember(await adapterFactory.connectToShadowDb()),
+    connect: async () => remember(wholeScripts(await adapterFactory.connect())),
+    connectToShadowDb: async () => remember(wholeScripts(await adapterFactory.connectToShadowDb())),
   };
   function remember<T extends { dispose(): Promise<void> }>(adapter: T): T {
     opened.push(adapter);
@@ -82,6 +83,22 @@ async function withEngine<T>(
     engine.free();
     await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => {})));
   }
+}
+
+/**
+ * @prisma/adapter-pg runs a script cut at every ";", piece by piece, each
+ * committed on its own: a function body (`$$ … ; … $$`, the line_counts
+ * triggers) breaks, and a migration that fails halfway stays half applied.
+ * Send the script whole, as Prisma's native engine does and PGlite's adapter
+ * already does: PostgreSQL runs a multi-statement simple query (no
+ * parameters) as one transaction.
+ */
+function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  if (adapter.adapterName !== "@prisma/adapter-pg") return adapter;
+  adapter.executeScript = async (script) => {
+    await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+  };
+  return adapter;
 }
 
 /** Reads prisma/migrations the way the Prisma CLI does. */

@@ -5,12 +5,13 @@ import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { canRefreshLines, hasScope, lineScope } from "../domain/auth/actor.ts";
 import { realtimeMessages } from "../domain/messages.ts";
 import { MAX_LINES_OFFSET } from "../domain/paging.ts";
-import { OUT_OF_SERVICE_DEVICE_KIND } from "../domain/rules/selection.ts";
-import { MAX_SEARCH_TERMS, searchTerms } from "../domain/search.ts";
+import { MAX_SEARCH_TERMS } from "../domain/search.ts";
 import { sharedEvent } from "../lib/shared-event.ts";
 import type { Prisma } from "../prisma/generated/client/client.ts";
 import { ContractStatus, DeviceKind, LineStatus } from "../prisma/generated/client/enums.ts";
 import { watchLineChanges } from "../services/line-changes.ts";
+import { countLines } from "../services/line-counts.ts";
+import { lineFilterWhere } from "../services/line-filter.ts";
 import { endingWith, OVERFLOW } from "../services/realtime.ts";
 import { refreshLines } from "../services/roster-sync.ts";
 import { actorOf, builder, type Context } from "./builder.ts";
@@ -160,42 +161,6 @@ const LineFilter = builder.inputType("LineFilter", {
 
 type LineFilterShape = typeof LineFilter.$inferInput;
 
-export function lineFilterWhere(filter: LineFilterShape | null | undefined): Prisma.LineWhereInput[] {
-  if (!filter) return [];
-  const where: Prisma.LineWhereInput[] = [];
-  // Each word must match some column (domain/search.ts says how words are read).
-  for (const term of searchTerms(filter.search)) {
-    where.push({
-      OR: [
-        { name: { contains: term.text, mode: "insensitive" } },
-        { nameKana: { contains: term.kana, mode: "insensitive" } },
-        { affiliation: { contains: term.text, mode: "insensitive" } },
-        { group: { name: { contains: term.text, mode: "insensitive" } } },
-        { phoneNumber: { contains: term.text } },
-        ...term.phoneFragments.map((fragment) => ({ phoneNumber: { contains: fragment } })),
-      ],
-    });
-  }
-  if (filter.ids) where.push({ id: { in: filter.ids.map((line) => line.id) } });
-  if (filter.deviceKinds) where.push({ deviceKind: { in: filter.deviceKinds } });
-  if (filter.groupId) where.push({ groupId: filter.groupId.id });
-  if (filter.ungrouped) where.push({ groupId: null });
-  if (filter.status) where.push({ status: filter.status });
-  if (filter.deviceKind) where.push({ deviceKind: filter.deviceKind });
-  if (filter.contractStatus) where.push({ contractStatus: filter.contractStatus });
-  if (filter.lastAppDownloadMailFrom)
-    where.push({ lastAppDownloadMailAt: { gte: filter.lastAppDownloadMailFrom } });
-  if (filter.lastAppDownloadMailTo)
-    where.push({ lastAppDownloadMailAt: { lte: filter.lastAppDownloadMailTo } });
-  if (filter.appDownloadMailNeverSent) where.push({ lastAppDownloadMailAt: null });
-  if (filter.outOfService != null) {
-    where.push({
-      deviceKind: filter.outOfService ? OUT_OF_SERVICE_DEVICE_KIND : { not: OUT_OF_SERVICE_DEVICE_KIND },
-    });
-  }
-  return where;
-}
-
 builder.queryField("lines", (t) =>
   t.connection(
     {
@@ -254,7 +219,7 @@ async function readLines(
   const from = cursor != null ? parseLineCursor(order, cursor) : null;
   const offset = args.offset ?? 0;
   const where: Prisma.LineWhereInput = { AND: [visibleLines(ctx), ...lineFilterWhere(args.filter)] };
-  const totalCount = () => ctx.services.db.line.count({ where });
+  const totalCount = () => countLines(ctx.services.db, actorOf(ctx), args.filter);
   // `{ lines { totalCount } }` counts and reads no page (as prismaConnection did).
   if (onlyTotalCount(info)) {
     const pageInfo = { startCursor: null, endCursor: null, hasNextPage: false, hasPreviousPage: false };

@@ -41,7 +41,6 @@ import {
   ReceiptStatus,
 } from "../prisma/generated/client/enums.ts";
 import { decodeNodeId } from "../schema/ids.ts";
-import { lineFilterWhere } from "../schema/line.ts";
 import {
   LINE_ORDER_FIELDS,
   type LineOrder,
@@ -65,6 +64,7 @@ import {
   receiptExport,
   receiptItemsExport,
 } from "../services/exports.ts";
+import { lineFilterWhere } from "../services/line-filter.ts";
 import { budgetKey, type RateLimits } from "../services/rate-limits.ts";
 
 export const EXPORT_PATH_PREFIX = "/export/";

@@ -63,10 +63,15 @@ export function canRefreshLines(actor: Actor): boolean {
 
 /** Lines an actor may see: its account's; a GROUP administrator's groups only. */
 export function lineScope(actor: Actor) {
-  if (actor.kind === "admin" && actor.role === "GROUP") {
-    return { accountId: actor.accountId, groupId: { in: actor.groupIds } };
-  }
-  return { accountId: actor.accountId };
+  const groupIds = visibleGroupIds(actor);
+  return groupIds
+    ? { accountId: actor.accountId, groupId: { in: groupIds } }
+    : { accountId: actor.accountId };
+}
+
+/** The groups whose lines an actor sees (a GROUP administrator's), or null: every line of its account. */
+export function visibleGroupIds(actor: Actor): string[] | null {
+  return actor.kind === "admin" && actor.role === "GROUP" ? actor.groupIds : null;
 }
 
 /** The same rule as lineScope, for a line already read. */

@@ -200,11 +200,11 @@ describe("lines", () => {
     const two = await calls(2);
     // Every listed line: three groups and none.
     expect(await calls(listed.length)).toEqual(two);
-    // The page with its groups (selected with it), the count; the session came from the cache.
+    // The page with its groups (selected with it), the count (summed from LineCount); the session came from the cache.
     expect(two).toMatchInlineSnapshot(`
       [
         "Line.findMany",
-        "Line.count",
+        "LineCount.aggregate",
       ]
     `);
   });

@@ -10,6 +10,8 @@ import {
   migrationsDir,
 } from "../../prisma/migrate.ts";
 import { earlierRequest, keyedRequest } from "../../services/idempotency.ts";
+import { LINE_COUNTS_NOW, lineCountsScenario } from "../scenarios/line-counts.scenarios.ts";
+import { writeScenario } from "../scenarios/scenario.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 describe("migrations without Prisma's native engines", () => {
@@ -49,26 +51,35 @@ describe("migrations without Prisma's native engines", () => {
   });
 });
 
+/** A database migrated up to (not including) the migration named `name`; the temporary history is removed by `done`. */
+async function migratedUpTo(name: string) {
+  const db = await createTestDatabase({ migrate: false });
+  // The history as it stood before: every migration up to this one.
+  const { migrationDirectories } = await loadMigrations();
+  const index = migrationDirectories.findIndex((m) => m.path.endsWith(`_${name}`));
+  expect(index).toBeGreaterThan(0);
+  const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+  await cp(path.join(migrationsDir, "migration_lock.toml"), path.join(dir, "migration_lock.toml"));
+  for (const m of migrationDirectories.slice(0, index)) {
+    await cp(path.join(migrationsDir, m.path), path.join(dir, m.path), { recursive: true });
+  }
+  await applyMigrations(db.adapterFactory, { dir });
+  return {
+    db,
+    done: async () => {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe("idempotency_per_caller on a database with receipts (R17)", () => {
   let db: Database;
-  let dir: string;
+  let done: () => Promise<void>;
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    // The history as it stood before: every migration up to this one.
-    const { migrationDirectories } = await loadMigrations();
-    const index = migrationDirectories.findIndex((m) => m.path.endsWith("_idempotency_per_caller"));
-    expect(index).toBeGreaterThan(0);
-    dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
-    await cp(path.join(migrationsDir, "migration_lock.toml"), path.join(dir, "migration_lock.toml"));
-    for (const m of migrationDirectories.slice(0, index)) {
-      await cp(path.join(migrationsDir, m.path), path.join(dir, m.path), { recursive: true });
-    }
-    await applyMigrations(db.adapterFactory, { dir });
+    ({ db, done } = await migratedUpTo("idempotency_per_caller"));
   });
-  afterAll(async () => {
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => done());
 
   it("keeps every receipt's key and gives it to its administrator or API token", async () => {
     const prisma = db.prisma;
@@ -120,5 +131,37 @@ describe("idempotency_per_caller on a database with receipts (R17)", () => {
     const keyed = keyedRequest(actor, "by-admin", { lines: [] });
     expect(await earlierRequest(prisma, actor, "PERMISSION_CHANGE", keyed!)).toMatchObject({ items: 0 });
     expect(await earlierRequest(prisma, actor, "APP_DOWNLOAD_MAIL", keyed!)).toBeNull();
+  });
+});
+
+describe("line_counts on a database with lines", () => {
+  let db: Database;
+  let done: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, done } = await migratedUpTo("line_counts"));
+  });
+  afterAll(() => done());
+
+  const byCombination = (table: "Line" | "LineCount") =>
+    db.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT "accountId", "groupId", "status", "deviceKind", "contractStatus",
+         ${table === "Line" ? `"lastAppDownloadMailAt" IS NOT NULL` : `"appDownloadMailSent"`} AS "sent",
+         ${table === "Line" ? "count(*)" : `sum("lines")`}::int AS "n"
+       FROM "${table}" GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+    );
+
+  it("counts the lines already there, and keeps counting after", async () => {
+    const seeded = await writeScenario(db.prisma, lineCountsScenario, new Date(LINE_COUNTS_NOW));
+    await db.prisma
+      .$executeRaw`UPDATE "Line" SET "status" = 'PROCESSING' WHERE "id" = ${seeded.lines.devIphone.rawId}::uuid`;
+    await applyMigrations(db.adapterFactory);
+    const lines = await byCombination("Line");
+    expect(lines).toHaveLength(16);
+    expect(await byCombination("LineCount")).toEqual(lines);
+    await db.prisma.line.update({
+      where: { id: seeded.lines.devIphone.rawId },
+      data: { status: "IN_SERVICE" },
+    });
+    expect(await byCombination("LineCount")).toEqual(await byCombination("Line"));
   });
 });
