@@ -459,6 +459,15 @@ serve(
     async waitIdle({ timeoutMs }: { timeoutMs: number }) {
       await waitForIdleQueue(timeoutMs);
     },
+    /** Waits until no receipt subscription is open on this instance (the memory scenario's warm-up closed). */
+    async waitNoSubscriptions({ timeoutMs }: { timeoutMs: number }) {
+      await waitFor(
+        "receipt subscriptions to end",
+        () => (app.realtime.subscribers("receipt:event") === 0 ? true : undefined),
+        timeoutMs,
+        20,
+      );
+    },
     /** Statements by their first 100 characters since the last call (BENCH_SQL_HISTOGRAM=1 only). */
     sqlHistogram() {
       const top = [...histogram.entries()].sort((a, b) => b[1] - a[1]);

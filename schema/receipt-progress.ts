@@ -113,25 +113,41 @@ const shared = (event: ProgressEvent) =>
 /**
  * A service stream as the field's: each step marked as shared, a receipt the
  * caller may not see as NOT_FOUND. A plain iterator rather than another
- * generator: one step less per event and watcher.
+ * generator: one step less per event and watcher; a class, since one lives
+ * per open subscription.
  */
 function sharedStream<T extends object>(stream: AsyncGenerator<T, void, unknown>, mark: (step: T) => void) {
-  const iterator: AsyncGenerator<T, void, unknown> = {
-    async next() {
-      try {
-        const step = await stream.next();
-        if (!step.done) mark(step.value);
-        return step;
-      } catch (error) {
-        if (!(error instanceof ReceiptNotFound)) throw error;
-        throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
-      }
-    },
-    return: () => stream.return(),
-    throw: (error) => stream.throw(error),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  return new SharedStream(stream, mark);
+}
+
+class SharedStream<T extends object> implements AsyncGenerator<T, void, unknown> {
+  constructor(
+    private readonly stream: AsyncGenerator<T, void, unknown>,
+    private readonly mark: (step: T) => void,
+  ) {}
+
+  async next() {
+    try {
+      const step = await this.stream.next();
+      if (!step.done) this.mark(step.value);
+      return step;
+    } catch (error) {
+      if (!(error instanceof ReceiptNotFound)) throw error;
+      throw new GraphQLError(authErrorMessages.NOT_FOUND, { extensions: { code: "NOT_FOUND" } });
+    }
+  }
+
+  return() {
+    return this.stream.return();
+  }
+
+  throw(error: unknown) {
+    return this.stream.throw(error);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
 builder.subscriptionField("receiptProgress", (t) =>

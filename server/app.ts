@@ -56,6 +56,8 @@ export const armorLimits = {
 /** What the Node adapter and graphql-ws hand to the context factory. */
 interface ServerContext {
   req?: IncomingMessage;
+  /** A WebSocket's client address, read once from its upgrade request (server/graphql-ws.ts). */
+  ip?: string | null;
   connectionParams?: Record<string, unknown>;
 }
 
@@ -144,14 +146,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
       usePagingArguments(),
       // Before anything runs: NUL characters and foreign cursors are BAD_USER_INPUT.
       useInputHygiene(),
-      useSharedSubscriptionResults(),
+      // Each event is executed with a context of its own, so that what
+      // resolvers cache per context (loaders, scope-auth's caches) is not kept
+      // for as long as a subscription stays open.
+      useSharedSubscriptionResults({
+        forkContext: (context) => ({ ...context, loaders: createLoaders(db) }),
+      }),
     ],
-    context: async ({ request, req, connectionParams }) => {
+    context: async ({ request, req, ip, connectionParams }) => {
       const header = request?.headers.get("authorization") ?? connectionParamsAuthorization(connectionParams);
       return {
         actor: await authenticate(db, clock, header, actors, sessions),
-        // For a WebSocket, `req` is its upgrade request.
-        ip: req ? clientAddress(req) : null,
+        ip: ip !== undefined ? ip : req ? clientAddress(req) : null,
+        // Made on first use: most operations, and every idle subscription, need none.
         loaders: createLoaders(db),
         services,
       };
@@ -232,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           maxBufferedBytes: config.wsMaxBufferedBytes,
           // Browsers' upgrades from other sites' pages are refused with 403.
           acceptOrigin: (request) => isAllowedWebSocketOrigin(request, config.corsOrigins),
+          clientAddress,
           maxMessageBytes: config.maxRequestBytes,
           maxOperationsPerSocket: config.wsMaxSubscriptionsPerSocket,
           maxSocketsPerCredential: config.wsMaxSocketsPerCredential,

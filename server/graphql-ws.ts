@@ -25,9 +25,16 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { authErrorMessages } from "../domain/messages.ts";
 import type { Logger } from "../lib/logger.ts";
 
+/**
+ * What graphql-ws keeps per socket beside its own state. Not the upgrade
+ * request: an idle socket held it (headers, raw headers, streams' state) for
+ * as long as it stayed open, and only the client's address is ever read
+ * from it.
+ */
 interface Extra {
   socket: WebSocket;
-  request: IncomingMessage;
+  /** The client's address, read from the upgrade request (options.clientAddress). */
+  ip: string | null;
 }
 
 interface EnvelopedRoot {
@@ -45,6 +52,8 @@ export interface ConnectionCredential {
 
 /** What we keep per socket, beside graphql-ws's own state. */
 interface Connection {
+  /** Answered the last keep-alive ping, or sent something since. */
+  alive: boolean;
   /** graphql-ws's state of this socket (its live operations), from connection_init on. */
   protocol: ProtocolContext<Record<string, unknown> | undefined, Extra> | null;
   /** The credential's key, while the socket holds one that has not ended. */
@@ -68,11 +77,6 @@ function tooManyOperations(max: number): GraphQLError {
   );
 }
 
-interface EndableStream<T> extends AsyncGenerator<T, void, unknown> {
-  /** Ends the stream from the server's side: its pending (or next) read fails with `error`. */
-  end(error: unknown): void;
-}
-
 /**
  * A subscription's stream as graphql-ws reads it. graphql-ws sends whatever a
  * stream yields, even after the operation has gone (`for await ... emit.next`
@@ -82,87 +86,99 @@ interface EndableStream<T> extends AsyncGenerator<T, void, unknown> {
  * a read already waiting, and whatever that read brings is dropped. end()
  * ends it from the server's side: the read fails with the error, which
  * graphql-ws sends as the operation's `error` message, and nothing follows.
+ *
+ * A class rather than closures: one lives per subscription for as long as it
+ * is open, and its methods are then shared by all of them (bench/README.md,
+ * "Memory per idle subscription").
  */
-function endableStream<T>(
-  source: AsyncIterator<T>,
-  onFinish: () => void,
-  /** What the client is told when the source fails (masked, coded). */
-  mapError: (error: unknown) => unknown = (error) => error,
-): EndableStream<T> {
-  let state: "live" | "failing" | "done" = "live";
-  let failure: unknown;
-  let waiting: { resolve(step: IteratorResult<T, void>): void; reject(error: unknown): void } | undefined;
-  const done: IteratorReturnResult<void> = { done: true, value: undefined };
-  const finish = () => {
-    if (state === "live") state = "done";
-    onFinish();
-  };
-  const stream: EndableStream<T> = {
-    next() {
-      if (state === "failing") {
-        state = "done";
-        return Promise.reject(failure);
+class EndableStream<T> implements AsyncGenerator<T, void, unknown> {
+  private state: "live" | "failing" | "done" = "live";
+  private failure: unknown;
+  private waiting: { resolve(step: IteratorResult<T, void>): void; reject(error: unknown): void } | undefined;
+
+  constructor(
+    private readonly source: AsyncIterator<T>,
+    /** The socket's running streams: the stream leaves it when it finishes. */
+    private readonly streams: Set<EndableStream<unknown>>,
+    /** What the client is told when the source fails (masked, coded). */
+    private readonly mapError: ((error: unknown) => unknown) | undefined,
+  ) {}
+
+  private finish() {
+    if (this.state === "live") this.state = "done";
+    this.streams.delete(this);
+  }
+
+  next(): Promise<IteratorResult<T, void>> {
+    if (this.state === "failing") {
+      this.state = "done";
+      return Promise.reject(this.failure);
+    }
+    if (this.state === "done") return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      const read = { resolve, reject };
+      this.waiting = read;
+      let step: Promise<IteratorResult<T>>;
+      try {
+        step = this.source.next();
+      } catch (error) {
+        step = Promise.reject(error);
       }
-      if (state === "done") return Promise.resolve(done);
-      return new Promise((resolve, reject) => {
-        const read = { resolve, reject };
-        waiting = read;
-        let step: Promise<IteratorResult<T>>;
-        try {
-          step = source.next();
-        } catch (error) {
-          step = Promise.reject(error);
-        }
-        step.then(
-          (result) => {
-            if (waiting !== read) return; // returned or ended meanwhile: dropped
-            waiting = undefined;
-            if (result.done) finish();
-            resolve(result);
-          },
-          (error: unknown) => {
-            if (waiting !== read) return;
-            waiting = undefined;
-            finish();
-            reject(mapError(error));
-          },
-        );
-      });
-    },
-    async return() {
-      if (state !== "done") {
-        state = "done";
-        waiting?.resolve(done);
-        waiting = undefined;
-        onFinish();
-      }
-      await source.return?.();
-      return done;
-    },
-    async throw(error: unknown) {
-      await stream.return();
-      throw error;
-    },
-    end(error) {
-      if (state !== "live") return;
-      if (waiting) {
-        state = "done";
-        waiting.reject(error);
-        waiting = undefined;
-      } else {
-        state = "failing";
-        failure = error;
-      }
-      onFinish();
-      // The source stops listening now; its own end is of no interest to anyone.
-      Promise.resolve(source.return?.()).catch(() => {});
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+      step.then(
+        (result) => {
+          if (this.waiting !== read) return; // returned or ended meanwhile: dropped
+          this.waiting = undefined;
+          if (result.done) this.finish();
+          resolve(result);
+        },
+        (error: unknown) => {
+          if (this.waiting !== read) return;
+          this.waiting = undefined;
+          this.finish();
+          reject(this.mapError ? this.mapError(error) : error);
+        },
+      );
+    });
+  }
+
+  async return(): Promise<IteratorReturnResult<void>> {
+    if (this.state !== "done") {
+      this.state = "done";
+      this.waiting?.resolve(DONE);
+      this.waiting = undefined;
+      this.streams.delete(this);
+    }
+    await this.source.return?.();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T, void>> {
+    await this.return();
+    throw error;
+  }
+
+  /** Ends the stream from the server's side: its pending (or next) read fails with `error`. */
+  end(error: unknown) {
+    if (this.state !== "live") return;
+    if (this.waiting) {
+      this.state = "done";
+      this.waiting.reject(error);
+      this.waiting = undefined;
+    } else {
+      this.state = "failing";
+      this.failure = error;
+    }
+    this.streams.delete(this);
+    // The source stops listening now; its own end is of no interest to anyone.
+    Promise.resolve(this.source.return?.()).catch(() => {});
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 
 /** Errors coded for HTTP (503 and Retry-After in `extensions.http`) as a WebSocket sends them: without it. */
 const hasHttpExtension = (error: { extensions?: Record<string, unknown> }) =>
@@ -231,6 +247,8 @@ export function attachGraphqlWs(
     maxSocketsPerCredential?: number;
     /** Whether an upgrade's Origin may connect; refused ones get HTTP 403 before any frame is read. */
     acceptOrigin?: (request: IncomingMessage) => boolean;
+    /** The client's address of an upgrade request (server/client-address.ts); its socket's by default. */
+    clientAddress?: (request: IncomingMessage) => string | null;
     /**
      * Decides, once an operation has passed validation, whether it may run
      * (server/rate-limit.ts); errors returned refuse this operation only.
@@ -274,6 +292,11 @@ export function attachGraphqlWs(
   const holders = new Map<string, { connections: Set<Connection>; timer?: NodeJS.Timeout }>();
   const endedCredentials = new LRUCache<string, true>({ max: 10_000 });
   const connectionOf = (socket: WebSocket) => connections.get(socket) as Connection;
+  // One listener for every socket (ws calls it on the socket), not a closure each.
+  function markAlive(this: WebSocket) {
+    const connection = connections.get(this);
+    if (connection) connection.alive = true;
+  }
 
   function hold(connection: Connection, credential: ConnectionCredential): boolean | "full" {
     const { key, expiresAt } = credential;
@@ -339,9 +362,9 @@ export function attachGraphqlWs(
   // Keep-alive: every interval each socket gets a WebSocket ping; one that has
   // not answered the previous ping with a pong is dead (a vanished network,
   // a suspended laptop) and is terminated, freeing its subscriptions.
-  const alive = new WeakMap<WebSocket, boolean>();
   wss.on("connection", (socket) => {
     const connection: Connection = {
+      alive: true,
       protocol: null,
       credential: null,
       ended: false,
@@ -349,14 +372,14 @@ export function attachGraphqlWs(
       streams: new Set(),
     };
     connections.set(socket, connection);
-    socket.once("close", () => {
+    // `on`, not `once`: ws emits close once, and once's wrapper costs every idle socket.
+    socket.on("close", () => {
       connection.closed = true;
       release(connection);
     });
-    alive.set(socket, true);
-    socket.on("pong", () => alive.set(socket, true));
+    socket.on("pong", markAlive);
     // Any frame from the client proves it is there, not only a pong.
-    socket.on("message", () => alive.set(socket, true));
+    socket.on("message", markAlive);
   });
   const interval = options.keepAliveMs ?? 12_000;
   // The round is judged in the check phase, after this turn's I/O: a timer
@@ -364,17 +387,20 @@ export function attachGraphqlWs(
   // pongs that arrived meanwhile are still unread in the kernel's buffers.
   const judgeAndPing = () => {
     for (const socket of wss.clients) {
-      if (!alive.get(socket)) {
+      const connection = connections.get(socket);
+      if (!connection) continue;
+      if (!connection.alive) {
         socket.terminate();
         continue;
       }
-      alive.set(socket, false);
+      connection.alive = false;
       socket.ping();
     }
   };
   const keepAlive = setInterval(() => setImmediate(judgeAndPing), interval);
   keepAlive.unref();
   const payloads = sharedPayloads();
+  const queryTexts = sharedQueryTexts();
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     // A connection that presents credentials which do not authenticate is
     // closed with 4403 Forbidden (graphql-transport-ws); one with none may
@@ -395,7 +421,7 @@ export function attachGraphqlWs(
       const held = hold(connection, credential);
       if (held !== "full") return held;
       options.logger?.warn(
-        { limit: maxSockets, ip: ctx.extra.request.socket.remoteAddress },
+        { limit: maxSockets, ip: ctx.extra.ip },
         "refused a WebSocket: its session or API token holds too many (4429)",
       );
       // graphql-ws clients take 4429 as final and do not reconnect in a loop.
@@ -418,7 +444,7 @@ export function attachGraphqlWs(
           {
             bufferedBytes: socket.bufferedAmount,
             limit: maxBufferedBytes,
-            ip: ctx.extra.request.socket.remoteAddress,
+            ip: ctx.extra.ip,
           },
           "closing a WebSocket that does not read (1013)",
         );
@@ -431,6 +457,7 @@ export function attachGraphqlWs(
       return result.errors?.some(hasHttpExtension) ? { ...result, errors: forSocket(result.errors) } : result;
     },
     jsonMessageReplacer: payloads.replacer,
+    jsonMessageReviver: queryTexts.reviver,
     onError: (_ctx, _id, _payload, errors) => (errors.some(hasHttpExtension) ? forSocket(errors) : undefined),
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
@@ -440,11 +467,7 @@ export function attachGraphqlWs(
     onOperation: (ctx, _id, _payload, _args, result) => {
       if (!isAsyncIterable(result)) return;
       const connection = connectionOf(ctx.extra.socket);
-      const stream = endableStream(
-        result[Symbol.asyncIterator](),
-        () => connection.streams.delete(stream),
-        options.maskError,
-      );
+      const stream = new EndableStream(result[Symbol.asyncIterator](), connection.streams, options.maskError);
       if (connection.ended) stream.end(credentialEnded());
       else connection.streams.add(stream);
       return stream as AsyncGenerator<never>;
@@ -454,11 +477,10 @@ export function attachGraphqlWs(
       if (connectionOf(ctx.extra.socket).ended) return [credentialEnded()];
       // graphql-ws has already counted this operation in.
       if (Object.keys(ctx.subscriptions).length > maxOperations) return [tooManyOperations(maxOperations)];
+      // Only what the context factory reads (server/app.ts): this object
+      // becomes the operation's context and lives as long as its stream.
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-        ...ctx,
-        req: ctx.extra.request,
-        socket: ctx.extra.socket,
-        params: payload,
+        ip: ctx.extra.ip,
         connectionParams: ctx.connectionParams,
       });
       // Parse and validation errors (including graphql-armor's limits, which
@@ -484,7 +506,14 @@ export function attachGraphqlWs(
       }
     },
   });
-  const disposable = serveOverWs(wss, protocol, (socket) => connectionOf(socket).protocol, payloads.frame);
+  const clientAddress = options.clientAddress ?? ((request) => request.socket.remoteAddress ?? null);
+  const disposable = serveOverWs(
+    wss,
+    protocol,
+    (socket) => connectionOf(socket).protocol,
+    payloads.frame,
+    clientAddress,
+  );
   return {
     wss,
     /** Subscription streams running now on this server's sockets (graphql_ws_subscriptions). */
@@ -544,39 +573,86 @@ function serveOverWs(
   operationsOf: (socket: WebSocket) => { subscriptions: Record<string, unknown> } | null,
   /** The frame as it goes out (sharedPayloads' frame). */
   frame: (data: string) => string,
+  clientAddress: (request: IncomingMessage) => string | null,
 ) {
   wss.options.handleProtocols = handleProtocols;
   wss.on("connection", (socket, request) => {
-    const fail = () => socket.close(CloseCode.InternalServerError, "Internal server error");
-    socket.once("error", fail);
-    const closed = protocol.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) => {
-          if (socket.readyState !== socket.OPEN) return;
-          // No frame for an operation that is over (completed by the client,
-          // ended by the server): graphql-ws keeps each operation in
-          // `subscriptions` until after its last frame.
-          const id = operationIdOf(data);
-          const operations = id === null ? null : operationsOf(socket);
-          if (operations && !((id as string) in operations.subscriptions)) return;
-          socket.send(frame(data));
-        },
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) =>
-          socket.on("message", (data) => {
-            handle(String(data)).catch(fail);
-          }),
-      },
-      { socket, request },
-    );
-    socket.once("close", (code, reason) => {
+    // `on`, not `once` (a wrapper per socket): closing twice is harmless.
+    socket.on("error", closeAfterError);
+    const closed = protocol.opened(new ProtocolSocket(socket, operationsOf, frame), {
+      socket,
+      ip: clientAddress(request),
+    });
+    socket.on("close", (code, reason) => {
       void closed(code, String(reason));
     });
   });
   return {
     async dispose() {
       for (const client of wss.clients) client.close(1001, "Going away");
+    },
+  };
+}
+
+function closeAfterError(this: WebSocket) {
+  this.close(CloseCode.InternalServerError, "Internal server error");
+}
+
+/** graphql-ws's view of one ws socket; a class, so that its methods are not closures per socket. */
+class ProtocolSocket {
+  readonly protocol: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly operationsOf: (socket: WebSocket) => { subscriptions: Record<string, unknown> } | null,
+    private readonly frame: (data: string) => string,
+  ) {
+    this.protocol = socket.protocol;
+  }
+
+  send(data: string) {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN) return;
+    // No frame for an operation that is over (completed by the client,
+    // ended by the server): graphql-ws keeps each operation in
+    // `subscriptions` until after its last frame.
+    const id = operationIdOf(data);
+    const operations = id === null ? null : this.operationsOf(socket);
+    if (operations && !((id as string) in operations.subscriptions)) return;
+    socket.send(this.frame(data));
+  }
+
+  close(code?: number, reason?: string) {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>) {
+    const { socket } = this;
+    socket.on("message", (data) => {
+      handle(String(data)).catch(() => closeAfterError.call(socket));
+    });
+  }
+}
+
+/**
+ * One copy of each operation text, however many sockets send it. graphql-ws
+ * keeps a subscription's `subscribe` message for as long as it runs; a
+ * thousand watchers sending the same document held a thousand copies of it.
+ * Bounded by their total length, so that clients sending ever new texts
+ * cannot grow it.
+ */
+function sharedQueryTexts() {
+  const texts = new LRUCache<string, string>({
+    maxSize: 1024 * 1024,
+    sizeCalculation: (text) => text.length || 1,
+  });
+  return {
+    reviver(this: unknown, key: string, value: unknown): unknown {
+      if (key !== "query" || typeof value !== "string") return value;
+      const known = texts.get(value);
+      if (known !== undefined) return known;
+      if (value.length <= 64 * 1024) texts.set(value, value);
+      return value;
     },
   };
 }

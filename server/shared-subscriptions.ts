@@ -63,46 +63,93 @@ function operationKey(args: ExecutionArgs, operation: OperationDefinitionNode): 
   return `${args.operationName ?? ""}\n${text}\n${JSON.stringify(variables)}`;
 }
 
-/** Maps a stream without wrapping it in an async generator, so `return()` reaches the source at once. */
-function mapStream<T, R>(
-  source: AsyncIterator<T>,
-  map: (value: T) => R | Promise<R>,
-  operation: OperationDefinitionNode,
-): AsyncGenerator<R, void, unknown> {
-  const located = (error: unknown) =>
-    error instanceof GraphQLError
+/**
+ * A subscription's stream of results: each event executed, or taken from the
+ * results already shared by key. A plain iterator rather than an async
+ * generator, so `return()` reaches the source at once; a class rather than
+ * closures, since one lives per open subscription (bench/README.md, "Memory
+ * per idle subscription").
+ */
+class SharedResultStream implements AsyncGenerator<ExecutionResult, void, unknown> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    private readonly operation: OperationDefinitionNode,
+    /** This subscriber's view (viewOf): results are shared under it. */
+    private readonly scope: number,
+    private readonly results: LRUCache<string, Promise<ExecutionResult>>,
+    private readonly forkContext: (context: Record<string, unknown>) => unknown,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult, void>> {
+    let step: IteratorResult<unknown>;
+    try {
+      step = await this.source.next();
+    } catch (error) {
+      throw this.located(error);
+    }
+    if (step.done) return { done: true, value: undefined };
+    return { done: false, value: await this.resultOf(step.value) };
+  }
+
+  private resultOf(payload: unknown): Promise<ExecutionResult> {
+    const event = sharedEventKey(payload);
+    if (event === undefined) return this.run(payload);
+    const key = `${this.scope}:${event}`;
+    const { results } = this;
+    let result = results.get(key);
+    if (!result) {
+      result = this.run(payload);
+      results.set(key, result);
+      // A failed execution is not kept: the next subscriber tries again.
+      result.catch(() => results.delete(key));
+    }
+    return result;
+  }
+
+  private run(payload: unknown): Promise<ExecutionResult> {
+    const contextValue = this.forkContext(this.args.contextValue as Record<string, unknown>);
+    return Promise.resolve(execute({ ...this.args, contextValue, rootValue: payload }) as ExecutionResult);
+  }
+
+  private located(error: unknown) {
+    return error instanceof GraphQLError
       ? error
       : new GraphQLError(error instanceof Error ? error.message : String(error), {
-          nodes: operation,
+          nodes: this.operation,
           originalError: error instanceof Error ? error : undefined,
         });
-  const stream: AsyncGenerator<R, void, unknown> = {
-    async next() {
-      let step: IteratorResult<T>;
-      try {
-        step = await source.next();
-      } catch (error) {
-        throw located(error);
-      }
-      if (step.done) return { done: true, value: undefined };
-      return { done: false, value: await map(step.value) };
-    },
-    async return() {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error) {
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+  }
+
+  async return(): Promise<IteratorReturnResult<void>> {
+    await this.source.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult, void>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
-export function useSharedSubscriptionResults(options: { max?: number } = {}): Plugin {
+export function useSharedSubscriptionResults(
+  options: {
+    max?: number;
+    /**
+     * The context an event is executed with (and the subscription's source
+     * stream is made with), from the operation's. The operation's context
+     * lives as long as the subscription; what resolvers cache per context
+     * (loaders, scope-auth's caches) then lives only as long as one execution.
+     * The same object by default.
+     */
+    forkContext?: (context: Record<string, unknown>) => unknown;
+  } = {},
+): Plugin {
+  const forkContext = options.forkContext ?? ((context) => context);
   // Keys are looked up once per delivery (401,000 times in the bench's
   // fan-out), so they are short: each distinct view gets a number once, at
   // subscribe time, and no TTL check runs per lookup (the LRU bounds memory).
@@ -128,26 +175,18 @@ export function useSharedSubscriptionResults(options: { max?: number } = {}): Pl
       const scope = viewOf(`${visibilityKey(actor)}\n${key}`);
       setSubscribeFn(async (given) => {
         const subscribeArgs = given as ExecutionArgs;
-        const source = await createSourceEventStream(subscribeArgs);
+        const source = await createSourceEventStream({
+          ...subscribeArgs,
+          contextValue: forkContext(subscribeArgs.contextValue as Record<string, unknown>),
+        });
         if (!(Symbol.asyncIterator in source)) return source;
-        const run = (payload: unknown) =>
-          Promise.resolve(execute({ ...subscribeArgs, rootValue: payload }) as ExecutionResult);
-        return mapStream(
+        return new SharedResultStream(
           source[Symbol.asyncIterator](),
-          (payload) => {
-            const event = sharedEventKey(payload);
-            if (event === undefined) return run(payload);
-            const key = `${scope}:${event}`;
-            let result = results.get(key);
-            if (!result) {
-              result = run(payload);
-              results.set(key, result);
-              // A failed execution is not kept: the next subscriber tries again.
-              result.catch(() => results.delete(key));
-            }
-            return result;
-          },
+          subscribeArgs,
           operation,
+          scope,
+          results,
+          forkContext,
         );
       });
     },

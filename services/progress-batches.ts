@@ -94,6 +94,33 @@ function batchOf(
 }
 
 /**
+ * `records` (after the snapshot `first`, when given) in batches of at most
+ * `maxEvents`; `final` marks the batch holding the final event, after which
+ * nothing more is sent. A function of the module, not a closure inside each
+ * stream: one of those lives per open subscription.
+ */
+function batchesOf(
+  receiptId: string,
+  records: ReceiptEventRecord[],
+  first: ProgressEvent | null,
+  cursor: number,
+  maxEvents: number,
+): { batch: ProgressBatch; final: boolean }[] {
+  const events = first ? [first, ...records.map(toEvent)] : records.map(toEvent);
+  const batches: { batch: ProgressBatch; final: boolean }[] = [];
+  for (let at = 0; at < events.length; at += maxEvents) {
+    const chunk = events.slice(at, at + maxEvents);
+    const changes = chunk.filter((event) => !event.snapshot);
+    const lastSeq = changes.at(-1)?.seq ?? cursor;
+    const final = changes.some(isFinal);
+    batches.push({ batch: batchOf(receiptId, chunk, lastSeq, chunk[0]?.snapshot ? chunk[0] : null), final });
+    cursor = lastSeq;
+    if (final) break;
+  }
+  return batches;
+}
+
+/**
  * The progress of a receipt the actor may see, in batches of at most
  * `maxEvents` events; fails with ReceiptNotFound (on the first read) when it
  * may not.
@@ -121,21 +148,17 @@ async function* progressBatches(
   try {
     const snapshot = await progressSnapshot(db, actor, receiptId);
     let cursor = afterSeq ?? snapshot.seq;
-    // Yields `records` in batches; true once the final event went.
-    async function* send(records: ReceiptEventRecord[], first: ProgressEvent | null) {
-      const events = first ? [first, ...records.map(toEvent)] : records.map(toEvent);
-      for (let at = 0; at < events.length; at += maxEvents) {
-        const chunk = events.slice(at, at + maxEvents);
-        const changes = chunk.filter((event) => !event.snapshot);
-        const lastSeq = changes.at(-1)?.seq ?? cursor;
-        yield batchOf(receiptId, chunk, lastSeq, chunk[0]?.snapshot ? chunk[0] : null);
-        cursor = lastSeq;
-        if (changes.some(isFinal)) return true;
-      }
-      return false;
+    for (const { batch, final } of batchesOf(
+      receiptId,
+      await eventsAfter(db, receiptId, cursor),
+      snapshot,
+      cursor,
+      maxEvents,
+    )) {
+      yield batch;
+      cursor = batch.lastSeq;
+      if (final) return;
     }
-
-    if (yield* send(await eventsAfter(db, receiptId, cursor), snapshot)) return;
     if (endsAt(snapshot, cursor)) return;
 
     for (;;) {
@@ -157,7 +180,11 @@ async function* progressBatches(
         records.push(record);
         expected = record.seq;
       }
-      if (records.length > 0 && (yield* send(records, null))) return;
+      for (const { batch, final } of batchesOf(receiptId, records, null, cursor, maxEvents)) {
+        yield batch;
+        cursor = batch.lastSeq;
+        if (final) return;
+      }
     }
   } finally {
     await live.return();

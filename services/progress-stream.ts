@@ -110,9 +110,8 @@ async function* progressEvents(
     const snapshot = await progressSnapshot(db, actor, receiptId);
     yield snapshot;
     let cursor = afterSeq ?? snapshot.seq;
-    const replay = () => eventsAfter(db, receiptId, cursor);
 
-    for (const record of await replay()) {
+    for (const record of await eventsAfter(db, receiptId, cursor)) {
       yield toEvent(record);
       cursor = record.seq;
       if (isFinal(record)) return;
@@ -123,7 +122,7 @@ async function* progressEvents(
       // After an overflow (a slow consumer) the gap is refilled from the log.
       const record = message === OVERFLOW ? null : reviveEvent(message);
       if (record && record.seq <= cursor) continue;
-      const batch = record && record.seq === cursor + 1 ? [record] : await replay();
+      const batch = record && record.seq === cursor + 1 ? [record] : await eventsAfter(db, receiptId, cursor);
       for (const next of batch) {
         if (next.seq <= cursor) continue;
         yield toEvent(next);

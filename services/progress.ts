@@ -44,6 +44,22 @@ export interface Loaders {
   progress: ReturnType<typeof progressLoader>;
 }
 
+/**
+ * A request's loaders, each made on first use: most operations need none, and
+ * a context lives as long as its subscription (bench/README.md, "Memory per
+ * idle subscription").
+ */
 export function createLoaders(db: Db): Loaders {
-  return { progress: progressLoader(db) };
+  return new LazyLoaders(db);
+}
+
+class LazyLoaders implements Loaders {
+  #progress: Loaders["progress"] | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  get progress() {
+    this.#progress ??= progressLoader(this.db);
+    return this.#progress;
+  }
 }

@@ -79,8 +79,8 @@ interface Drainable<T> extends AsyncGenerator<T | typeof OVERFLOW, void, unknown
 }
 
 interface Target {
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  removeEventListener(type: string, listener: (event: Event) => void): void;
+  addEventListener(type: string, listener: EventListenerObject): void;
+  removeEventListener(type: string, listener: EventListenerObject): void;
 }
 
 export interface Realtime {
@@ -141,9 +141,7 @@ export function createRealtime(
   return {
     pubsub,
     subscribe: (topic, id, limit = SUBSCRIBER_QUEUE_LIMIT) =>
-      boundedSubscription(target, `${topic}:${id}`, limit, counts, (lagMs) =>
-        metrics.eventDelivered(topic, lagMs / 1000),
-      ),
+      new BoundedSubscription(target, topic, `${topic}:${id}`, limit, counts, metrics),
     subscribers(topic, id) {
       if (id !== undefined) return counts.get(`${topic}:${id}`) ?? 0;
       let total = 0;
@@ -159,101 +157,119 @@ export function createRealtime(
  * Listens at once (not on the first read, as a generator or a Repeater
  * would), so a caller can subscribe, then read the database, and miss nothing
  * published in between. `return()` ends it even while a read is waiting.
+ * A class, and the listener itself (handleEvent): one lives per open
+ * subscription, and closures per subscription were a large share of what an
+ * idle one holds (bench/README.md, "Memory per idle subscription").
  */
-function boundedSubscription<T>(
-  target: Target,
-  topic: string,
-  limit: number,
-  counts: Map<string, number>,
-  /**
-   * Told, as the subscriber takes each event, how long it waited here since
-   * it reached this instance (in-process: since its publish; over Redis:
-   * since Redis handed it over).
-   */
-  delivered: (lagMs: number) => void,
-): Drainable<T> {
-  let queue: T[] = [];
+class BoundedSubscription<T> implements Drainable<T>, EventListenerObject {
+  private queue: T[] = [];
   // When each queued event arrived, in step with `queue`.
-  let arrivals: number[] = [];
-  let overflowed = false;
-  let finished = false;
-  let wake: (() => void) | undefined;
-  const listener = (event: Event) => {
+  private arrivals: number[] = [];
+  private overflowed = false;
+  private finished = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly target: Target,
+    private readonly topic: keyof Topics,
+    /** The topic and id: the event type listened to. */
+    private readonly key: string,
+    private readonly limit: number,
+    private readonly counts: Map<string, number>,
+    /**
+     * Told, as the subscriber takes each event, how long it waited here since
+     * it reached this instance (in-process: since its publish; over Redis:
+     * since Redis handed it over).
+     */
+    private readonly metrics: MetricsPort,
+  ) {
+    target.addEventListener(key, this);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+
+  handleEvent(event: Event) {
     const detail = (event as CustomEvent<T | typeof OVERFLOW>).detail;
     if (detail === OVERFLOW) {
       // Events may have been lost upstream (Redis was away): what is queued
       // stays, and the subscriber hears of the gap before it.
-      overflowed = true;
-    } else if (queue.length >= limit) {
+      this.overflowed = true;
+    } else if (this.queue.length >= this.limit) {
       // The backlog goes; the newest event stays, so a subscriber always
       // holds the latest state it was sent.
-      queue = [detail];
-      arrivals = [performance.now()];
-      overflowed = true;
+      this.queue = [detail];
+      this.arrivals = [performance.now()];
+      this.overflowed = true;
     } else {
-      queue.push(detail);
-      arrivals.push(performance.now());
+      this.queue.push(detail);
+      this.arrivals.push(performance.now());
     }
-    wake?.();
-  };
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    target.removeEventListener(topic, listener);
-    const left = (counts.get(topic) ?? 1) - 1;
-    if (left > 0) counts.set(topic, left);
-    else counts.delete(topic);
-    wake?.();
-  };
-  target.addEventListener(topic, listener);
-  counts.set(topic, (counts.get(topic) ?? 0) + 1);
-  const done = { done: true as const, value: undefined };
-  const iterator: Drainable<T> = {
-    drain() {
-      if (finished) return [];
-      const taken: (T | typeof OVERFLOW)[] = overflowed ? [OVERFLOW, ...queue] : queue;
-      const now = performance.now();
-      for (const at of arrivals) delivered(now - at);
-      overflowed = false;
-      queue = [];
-      arrivals = [];
-      return taken;
-    },
-    async next() {
-      for (;;) {
-        if (finished) return done;
-        if (overflowed) {
-          overflowed = false;
-          return { done: false, value: OVERFLOW };
-        }
-        if (queue.length > 0) {
-          if (sliceSpent()) {
-            await new Promise((resolve) => setImmediate(resolve));
-            continue;
-          }
-          delivered(performance.now() - (arrivals.shift() as number));
-          return { done: false, value: queue.shift() as T };
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
+    this.wake?.();
+  }
+
+  private delivered(lagMs: number) {
+    this.metrics.eventDelivered(this.topic, lagMs / 1000);
+  }
+
+  private finish() {
+    if (this.finished) return;
+    this.finished = true;
+    const { counts, key } = this;
+    this.target.removeEventListener(key, this);
+    const left = (counts.get(key) ?? 1) - 1;
+    if (left > 0) counts.set(key, left);
+    else counts.delete(key);
+    this.wake?.();
+  }
+
+  drain(): (T | typeof OVERFLOW)[] {
+    if (this.finished) return [];
+    const taken: (T | typeof OVERFLOW)[] = this.overflowed ? [OVERFLOW, ...this.queue] : this.queue;
+    const now = performance.now();
+    for (const at of this.arrivals) this.delivered(now - at);
+    this.overflowed = false;
+    this.queue = [];
+    this.arrivals = [];
+    return taken;
+  }
+
+  async next(): Promise<IteratorResult<T | typeof OVERFLOW, void>> {
+    for (;;) {
+      if (this.finished) return DONE;
+      if (this.overflowed) {
+        this.overflowed = false;
+        return { done: false, value: OVERFLOW };
       }
-    },
-    async return() {
-      finish();
-      return done;
-    },
-    async throw(error: unknown) {
-      finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+      if (this.queue.length > 0) {
+        if (sliceSpent()) {
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        this.delivered(performance.now() - (this.arrivals.shift() as number));
+        return { done: false, value: this.queue.shift() as T };
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  async return(): Promise<IteratorReturnResult<void>> {
+    this.finish();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T | typeof OVERFLOW, void>> {
+    this.finish();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 
 /** Events that crossed Redis arrive as JSON: bring dates back. */
 export function reviveEvent(event: ReceiptEventRecord): ReceiptEventRecord {
@@ -273,19 +289,31 @@ export function endingWith<T>(
   stream: AsyncGenerator<T, void, unknown>,
   live: { return(): Promise<unknown> },
 ): AsyncGenerator<T, void, unknown> {
-  const iterator: AsyncGenerator<T, void, unknown> = {
-    next: () => stream.next(),
-    async return() {
-      await live.return();
-      return stream.return();
-    },
-    async throw(error: unknown) {
-      await live.return();
-      return stream.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  return new EndingWith(stream, live);
+}
+
+/** endingWith's stream; a class, since one lives per open subscription. */
+class EndingWith<T> implements AsyncGenerator<T, void, unknown> {
+  constructor(
+    private readonly stream: AsyncGenerator<T, void, unknown>,
+    private readonly live: { return(): Promise<unknown> },
+  ) {}
+
+  next() {
+    return this.stream.next();
+  }
+
+  async return() {
+    await this.live.return();
+    return this.stream.return();
+  }
+
+  async throw(error: unknown) {
+    await this.live.return();
+    return this.stream.throw(error);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }

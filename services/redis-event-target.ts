@@ -29,8 +29,8 @@ export interface RedisEventTargetOptions {
 }
 
 export interface RedisEventTarget {
-  addEventListener(topic: string, listener: (event: Event) => void): void;
-  removeEventListener(topic: string, listener: (event: Event) => void): void;
+  addEventListener(topic: string, listener: EventListenerOrEventListenerObject): void;
+  removeEventListener(topic: string, listener: EventListenerOrEventListenerObject): void;
   dispatchEvent(event: Event): boolean;
   /** Hands `detail` to this instance's listeners of `topic` only. */
   deliverLocally(topic: string, detail: unknown): void;
