@@ -10,8 +10,8 @@ import { type PagingErrorCode, pagingErrorMessages } from "../domain/messages.ts
 import {
   fieldArguments,
   type OperationCheck,
+  readOperation,
   refuseBeforeRunning,
-  walkOperation,
 } from "./operation-checks.ts";
 
 /** The largest page any list returns (SPEC: pages of at most 200). */
@@ -40,23 +40,24 @@ export function pagingProblem(args: {
 }
 
 /** The first list field of the operation whose paging arguments are refused, as a coded error. */
-export const pagingArgumentsError: OperationCheck = (schema, document, operationName, variables) =>
-  walkOperation(schema, document, operationName, variables, ({ typeInfo, variables, fail }) => ({
-    Field(node) {
-      const field = typeInfo.getFieldDef();
-      if (!field?.args.some((arg) => arg.name === "first" || arg.name === "last")) return;
-      const values = variables();
-      const args = values && fieldArguments(field, node, values);
-      const problem = args && pagingProblem(args);
-      if (!problem) return;
-      return fail(
-        new GraphQLError(pagingErrorMessages[problem], {
-          nodes: node,
-          extensions: { code: "BAD_USER_INPUT", reason: problem },
-        }),
-      );
-    },
-  }));
+export const pagingArgumentsError: OperationCheck = (schema, document, operationName, variables) => {
+  const operation = readOperation(schema, document, operationName, variables);
+  if (!operation) return null;
+  for (const step of operation.steps) {
+    if (step.kind !== "field") continue;
+    const { field, node } = step;
+    if (!field.args.some((arg) => arg.name === "first" || arg.name === "last")) continue;
+    const values = operation.variables();
+    const args = values && fieldArguments(field, node, values);
+    const problem = args && pagingProblem(args);
+    if (!problem) continue;
+    return new GraphQLError(pagingErrorMessages[problem], {
+      nodes: node,
+      extensions: { code: "BAD_USER_INPUT", reason: problem },
+    });
+  }
+  return null;
+};
 
 /** Refuses an operation (query, mutation or subscription) with bad paging arguments before it runs. */
 export const usePagingArguments = (): Plugin => refuseBeforeRunning(pagingArgumentsError);

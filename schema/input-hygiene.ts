@@ -38,8 +38,8 @@ import { intRange, listBound, textBound } from "./input-bounds.ts";
 import {
   fieldArguments,
   type OperationCheck,
+  readOperation,
   refuseBeforeRunning,
-  walkOperation,
 } from "./operation-checks.ts";
 
 const BAD_USER_INPUT = "BAD_USER_INPUT";
@@ -278,35 +278,36 @@ export const inputError: OperationCheck = (schema, document, operationName, vari
     const problem = valueProblem(value);
     if (problem) return badInput(problems[problem], { reason: problem, variable: name });
   }
-  return walkOperation(schema, document, operationName, variables, ({ typeInfo, variables, fail }) => ({
-    StringValue(node) {
-      const problem = textProblem(node.value);
-      if (problem) return fail(badInput(problems[problem], { reason: problem }));
-    },
-    ListValue(node) {
-      if (node.values.length > MAX_LIST_LENGTH) {
-        return fail(badInput(problems.LIST_TOO_LONG, { reason: "LIST_TOO_LONG" }));
+  const operation = readOperation(schema, document, operationName, variables);
+  if (!operation) return null;
+  for (const step of operation.steps) {
+    if (step.kind === "string") {
+      const problem = textProblem(step.node.value);
+      if (problem) return badInput(problems[problem], { reason: problem });
+      continue;
+    }
+    if (step.kind === "list") {
+      if (step.node.values.length > MAX_LIST_LENGTH) {
+        return badInput(problems.LIST_TOO_LONG, { reason: "LIST_TOO_LONG" });
       }
-    },
-    Field(node) {
-      const field = typeInfo.getFieldDef();
-      if (!field || field.args.length === 0) return;
-      const values = variables();
-      const args = values && fieldArguments(field, node, values);
-      if (!args) return;
-      const parent = typeInfo.getParentType()?.name ?? "";
-      const outOfBounds = argumentsError(field, parent, args, node);
-      if (outOfBounds) return fail(outOfBounds);
-      const model = connectionModel(field);
-      if (!model) return;
-      for (const name of ["after", "before"]) {
-        const cursor = args[name];
-        if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {
-          return fail(badInput(CURSOR_MESSAGE, { argument: name }, node));
-        }
+      continue;
+    }
+    const { field, parent, node } = step;
+    const values = operation.variables();
+    const args = values && fieldArguments(field, node, values);
+    if (!args) continue;
+    const outOfBounds = argumentsError(field, parent, args, node);
+    if (outOfBounds) return outOfBounds;
+    const model = connectionModel(field);
+    if (!model) continue;
+    for (const name of ["after", "before"]) {
+      const cursor = args[name];
+      if (typeof cursor === "string" && isForgedPrismaCursor(model, cursor)) {
+        return badInput(CURSOR_MESSAGE, { argument: name }, node);
       }
-    },
-  }));
+    }
+  }
+  return null;
 };
 
 /**

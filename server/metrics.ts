@@ -10,7 +10,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCounter, createHistogram, usePrometheus } from "@graphql-yoga/plugin-prometheus";
-import type { GraphQLError } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "../lib/db.ts";
@@ -118,6 +126,13 @@ export function createMetrics(options: { logger: Logger }): AppMetrics {
     help: "Duration of the webhook delivery attempts that were sent",
     labelNames: ["outcome"],
     buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const deprecatedFieldUses = new Counter({
+    // @envelop/prometheus's name, help and labels (README "Metrics and tracing").
+    name: "graphql_envelop_deprecated_field",
+    help: "Counts the amount of deprecated fields used in selection sets",
+    labelNames: ["operationType", "operationName", "fieldName", "typeName"],
     registers: [registry],
   });
   const rateLimitRefusals = new Counter({
@@ -235,7 +250,7 @@ export function createMetrics(options: { logger: Logger }): AppMetrics {
         ((error as GraphQLError | undefined)?.extensions?.code as string | undefined) ?? null,
         "INTERNAL",
       );
-    return usePrometheus({
+    const prometheus = usePrometheus({
       registry,
       // Never on the public port: only the metrics listener serves /metrics.
       endpoint: false,
@@ -292,11 +307,19 @@ export function createMetrics(options: { logger: Logger }): AppMetrics {
         graphql_envelop_phase_execute: false,
         graphql_envelop_phase_subscribe: false,
         graphql_envelop_request_time_summary: false,
-        graphql_envelop_deprecated_field: true,
+        // Counted by useDeprecatedFieldCounter below, once per document rather than per request.
+        graphql_envelop_deprecated_field: false,
         graphql_envelop_schema_change: false,
       },
       labels: { path: false },
     } as Parameters<typeof usePrometheus>[0]);
+    const deprecated = useDeprecatedFieldCounter(deprecatedFieldUses, operation);
+    return {
+      onPluginInit({ addPlugin }) {
+        addPlugin(prometheus);
+        addPlugin(deprecated);
+      },
+    };
   }
 
   let server: Server | null = null;
@@ -347,6 +370,81 @@ export function createMetrics(options: { logger: Logger }): AppMetrics {
       // A scraper's keep-alive connection would hold the close otherwise.
       listening.closeAllConnections();
       await closed;
+    },
+  };
+}
+
+/** A deprecated field or argument an operation uses, as @envelop/prometheus labels it. */
+interface DeprecatedUse {
+  fieldName: string;
+  typeName: string;
+}
+
+/** The deprecated fields and arguments a document selects (@envelop/prometheus's extractDeprecatedFields). */
+function deprecatedUses(schema: GraphQLSchema, document: DocumentNode): DeprecatedUse[] {
+  const found: DeprecatedUse[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument() {
+        const argument = typeInfo.getArgument();
+        const field = typeInfo.getFieldDef();
+        // The argument's field stands in for its type, as the plugin has it.
+        if (field && argument?.deprecationReason != null)
+          found.push({ fieldName: argument.name, typeName: field.name });
+      },
+      Field() {
+        const field = typeInfo.getFieldDef();
+        if (field?.deprecationReason != null)
+          found.push({ fieldName: field.name, typeName: typeInfo.getParentType()?.name ?? "" });
+      },
+    }),
+  );
+  return found;
+}
+
+/**
+ * `graphql_envelop_deprecated_field` as @envelop/prometheus counts it (after
+ * parsing, per deprecated field or argument used), except that what a
+ * document uses is found once: the plugin walks every request's document with
+ * type information, a sizeable share of a small operation's cost (bench/README.md
+ * "Where the page's time goes"), and yoga's parse cache hands the same
+ * DocumentNode to every request with the same text.
+ */
+function useDeprecatedFieldCounter(
+  counter: Counter<"operationType" | "operationName" | "fieldName" | "typeName">,
+  operation: (params: { operationName?: string; operationType?: string }) => {
+    operationName: string;
+    operationType: string;
+  },
+): Plugin {
+  let schema: GraphQLSchema | null = null;
+  let uses = new WeakMap<DocumentNode, DeprecatedUse[]>();
+  return {
+    onSchemaChange({ schema: next }) {
+      schema = next;
+      uses = new WeakMap();
+    },
+    onParse({ context }) {
+      return ({ result }) => {
+        if (!schema || !result || result instanceof Error) return;
+        const document = result as DocumentNode;
+        let found = uses.get(document);
+        if (!found) {
+          found = deprecatedUses(schema, document);
+          uses.set(document, found);
+        }
+        if (found.length === 0) return;
+        // As the plugin labels them: the requested operation name, or the first definition's.
+        const first = document.definitions[0] as OperationDefinitionNode;
+        const requested = (context as { params?: { operationName?: string } }).params?.operationName;
+        const labels = operation({
+          operationName: requested || first.name?.value || "Anonymous",
+          operationType: first.operation,
+        });
+        for (const use of found) counter.inc({ ...labels, ...use });
+      };
     },
   };
 }
