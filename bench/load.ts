@@ -27,8 +27,21 @@ type Urls = string | string[];
 const nth = (urls: Urls, i: number): string =>
   typeof urls === "string" ? urls : (urls[i % urls.length] as string);
 
-/** A POST of `body` (JSON), or a GET when `body` is null. */
-function post(agent: http.Agent, url: string, body: string | null, auth: boolean, timeoutMs = 60_000) {
+/**
+ * A POST of `body` (JSON), or a GET when `body` is null. A request sent on a
+ * kept-alive socket that the server closed meanwhile (its keep-alive timeout
+ * ran out while, say, it seeded a curve account) fails with ECONNRESET before
+ * any answer: it is sent once more on a new socket, as Node's http docs advise
+ * (`request.reusedSocket`).
+ */
+function post(
+  agent: http.Agent,
+  url: string,
+  body: string | null,
+  auth: boolean,
+  timeoutMs = 60_000,
+  retried = false,
+): Promise<HttpResult> {
   const target = new URL(url);
   return new Promise<HttpResult>((resolve, reject) => {
     const request = http.request(
@@ -56,7 +69,11 @@ function post(agent: http.Agent, url: string, body: string | null, auth: boolean
       },
     );
     request.on("timeout", () => request.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
-    request.on("error", reject);
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (!retried && request.reusedSocket && error.code === "ECONNRESET")
+        resolve(post(agent, url, body, auth, timeoutMs, true));
+      else reject(error);
+    });
     request.end(body ?? undefined);
   });
 }
