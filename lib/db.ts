@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../prisma/generated/client/client.ts";
+import { yieldingPGlite } from "./pglite-turns.ts";
 
 export type Db = PrismaClient;
 
@@ -47,7 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // PGlite needs its directory to exist before it opens it.
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pg = await PGlite.create(inMemory ? undefined : options.dataDir);
-  const adapterFactory = new PrismaPGlite(pg);
+  const adapterFactory = new PrismaPGlite(yieldingPGlite(pg));
   const prisma = createClient(adapterFactory, options);
   return {
     prisma,

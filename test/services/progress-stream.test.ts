@@ -94,10 +94,11 @@ describe("watchReceiptProgress", () => {
   it("follows a receipt live from its snapshot to its final event, refilling what pub/sub lost", async () => {
     const receiptId = await accept(3);
     const stream = watchReceiptProgress({ db: db.prisma, realtime }, manager, receiptId);
-    const seen = collect(stream);
+    // The snapshot first, then the worker starts: every later event is live (or refilled).
+    const snapshot = await stream.next();
     const worker = runWorker();
     try {
-      const events = await seen;
+      const events = [snapshot.value as ProgressEvent, ...(await collect(stream))];
       const { lastSeq } = await db.prisma.receipt.findUniqueOrThrow({ where: { id: receiptId } });
       expect(events[0]).toMatchObject({ seq: 1, snapshot: true, itemId: null, status: "PROCESSING" });
       // 3 items × 2 transitions, then the final event: every seq once, in order.
