@@ -58,15 +58,16 @@ export async function recordLineChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   const n = changes.length;
-  const [counter] = await tx.$queryRaw<{ last: number }[]>`
-    INSERT INTO "LineChangeCounter" ("accountId", "last") VALUES (${accountId}::uuid, ${n})
-    ON CONFLICT ("accountId") DO UPDATE SET "last" = "LineChangeCounter"."last" + ${n}
-    RETURNING "last"`;
-  const first = Number(counter?.last) - n + 1;
+  // One statement: the account's counter takes the n next numbers, the changes get them in order.
   await tx.$executeRaw`
+    WITH "counter" AS (
+      INSERT INTO "LineChangeCounter" ("accountId", "last") VALUES (${accountId}::uuid, ${n})
+      ON CONFLICT ("accountId") DO UPDATE SET "last" = "LineChangeCounter"."last" + ${n}
+      RETURNING "last"
+    )
     INSERT INTO "LineChange" ("accountId", "seq", "lineId", "kind", "changedAt")
-    SELECT ${accountId}::uuid, ${first}::int + ("t"."ord"::int - 1), "t"."lineId", "t"."kind"::"LineFeedKind", ${at}
-    FROM unnest(${changes.map((c) => c.lineId)}::uuid[], ${changes.map((c) => c.kind)}::text[])
+    SELECT ${accountId}::uuid, "counter"."last" - ${n}::int + "t"."ord"::int, "t"."lineId", "t"."kind"::"LineFeedKind", ${at}
+    FROM "counter", unnest(${changes.map((c) => c.lineId)}::uuid[], ${changes.map((c) => c.kind)}::text[])
       WITH ORDINALITY AS "t"("lineId", "kind", "ord")`;
 }
 

@@ -12,6 +12,7 @@ import type { EventsPort } from "./events.ts";
 import { type KeyedRequest, keyedRequest, sortedById } from "./idempotency.ts";
 import type { SeenAtPreview } from "./preview-token.ts";
 import { acceptOnce, acceptReceipt, type ChangeError, type ReceiptDraft } from "./receipts.ts";
+import type { LineChangedState } from "./webhooks/outbox.ts";
 
 export interface PermissionChangeInput {
   lines?: { lineId: string; backup: boolean; phonebookMigration: boolean; version?: number | null }[] | null;
@@ -302,13 +303,17 @@ async function draft(
   // one finds them PROCESSING and is refused, and a refusal rolls the
   // marking back.
   const ids = targets.map((t) => t.line.id);
-  const marked = await tx.$queryRaw<{ id: string; version: number }[]>`
+  // RETURNING gives the lines' new state, which line.changed shows: no read after.
+  const marked = await tx.$queryRaw<LineChangedState[]>`
     WITH "locked" AS (
       SELECT "id" FROM "Line" WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" FOR UPDATE
     )
     UPDATE "Line" SET "status" = 'PROCESSING', "updatedAt" = ${new Date()}
     FROM "locked" WHERE "Line"."id" = "locked"."id" AND "Line"."status" = 'IN_SERVICE'
-    RETURNING "Line"."id"::text AS id, "Line"."version"`;
+    RETURNING "Line"."id"::text AS id, "Line"."accountId"::text AS "accountId",
+      "Line"."groupId"::text AS "groupId", "Line"."phoneNumber", "Line"."version",
+      "Line"."status"::text AS status, "Line"."contractStatus"::text AS "contractStatus",
+      "Line"."backup", "Line"."phonebookMigration", "Line"."lastAppDownloadMailAt"`;
   const current = new Map(marked.map((l) => [l.id, l]));
   const conflicting = targets
     .filter((t) => {
@@ -334,6 +339,6 @@ async function draft(
     })),
     parentId: lineage?.parentId ?? null,
     auditAction: lineage?.auditAction ?? "PERMISSION_CHANGE_SUBMITTED",
-    linesChanged: ids,
+    linesChanged: [...current.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   };
 }

@@ -15,7 +15,12 @@ import { audit, auditActorOf } from "./audit.ts";
 import { changesOf, recordLineChanges } from "./change-feed.ts";
 import type { EventsPort } from "./events.ts";
 import { earlierRequest, type KeyedRequest, keyColumns, lostKeyRace } from "./idempotency.ts";
-import { lineChangedEvents, receiptAcceptedEvent, recordWebhookEvents } from "./webhooks/outbox.ts";
+import {
+  type LineChangedState,
+  lineChangedEventsOf,
+  receiptAcceptedEvent,
+  recordWebhookEvents,
+} from "./webhooks/outbox.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,8 +40,11 @@ export interface ReceiptDraft {
   parentId?: string | null;
   /** What the audit log calls it (R15); the entry's detail holds the number and the count of lines. */
   auditAction: string;
-  /** Lines whose state acceptance changed (R5 marks them PROCESSING), told to watchers after the commit. */
-  linesChanged?: string[];
+  /**
+   * Lines whose state acceptance changed (R5 marks them PROCESSING), in their
+   * new state (line.changed shows it), told to watchers after the commit.
+   */
+  linesChanged?: LineChangedState[];
 }
 
 /**
@@ -137,23 +145,23 @@ export async function acceptReceipt(
     });
     // Webhooks: the outbox rows commit with the receipt (services/webhooks/outbox.ts).
     const lineIds = receipt.items.map((item) => item.lineId);
+    const changed = receipt.linesChanged ?? [];
+    const changedIds = changed.map((line) => line.id);
     await recordWebhookEvents(tx, [
-      await receiptAcceptedEvent(tx, {
-        id,
-        accountId: actor.accountId,
-        number,
-        kind: receipt.kind,
-        lineIds,
-        at,
-      }),
-      ...(await lineChangedEvents(tx, receipt.linesChanged ?? [], at)),
+      await receiptAcceptedEvent(
+        tx,
+        { id, accountId: actor.accountId, number, kind: receipt.kind, lineIds, at },
+        // The lines acceptance changed are the receipt's lines: their groups are known.
+        changed.length === lineIds.length ? changed.map((line) => line.groupId) : undefined,
+      ),
+      ...lineChangedEventsOf(changed, at),
     ]);
     // The change feed: last, after every line lock (services/change-feed.ts).
-    await recordLineChanges(tx, actor.accountId, changesOf(receipt.linesChanged ?? [], "STATUS_CHANGED"), at);
-    return { event, items: receipt.items.length, linesChanged: receipt.linesChanged };
+    await recordLineChanges(tx, actor.accountId, changesOf(changedIds, "STATUS_CHANGED"), at);
+    return { event, items: receipt.items.length, linesChanged: changedIds };
   }, acceptance.transaction);
   events.receiptEvent(accepted.event);
-  if (accepted.linesChanged) events.linesChanged(actor.accountId, accepted.linesChanged);
+  if (accepted.linesChanged.length > 0) events.linesChanged(actor.accountId, accepted.linesChanged);
   return { receiptId: accepted.event.receiptId, items: accepted.items };
 }
 

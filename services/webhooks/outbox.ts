@@ -89,17 +89,25 @@ export async function recordWebhookEvents(tx: Tx, events: NewWebhookEvent[]): Pr
 
 const gid = (type: string, id: string) => encodeGlobalID(type, id);
 
-/** receipt.accepted: the receipt and its lines. */
+/**
+ * receipt.accepted: the receipt and its lines. `lineGroupIds`, the groups of
+ * its lines, when the caller has them already; read otherwise.
+ */
 export async function receiptAcceptedEvent(
   tx: Tx,
   receipt: { id: string; accountId: string; number: string; kind: string; lineIds: string[]; at: Date },
+  lineGroupIds?: (string | null)[],
 ): Promise<NewWebhookEvent> {
-  const lines = await tx.line.findMany({ where: { id: { in: receipt.lineIds } }, select: { groupId: true } });
+  const groupIds =
+    lineGroupIds ??
+    (await tx.line.findMany({ where: { id: { in: receipt.lineIds } }, select: { groupId: true } })).map(
+      (l) => l.groupId,
+    );
   return {
     accountId: receipt.accountId,
     type: "RECEIPT_ACCEPTED",
     subject: `receipt:${receipt.id}`,
-    groupIds: lines.map((l) => l.groupId),
+    groupIds,
     at: receipt.at,
     data: {
       receipt: {
@@ -113,29 +121,24 @@ export async function receiptAcceptedEvent(
   };
 }
 
-/**
- * line.changed for each line: its state after the change (the fields an MDM
- * tool syncs; `version` increases on every change).
- */
-export async function lineChangedEvents(tx: Tx, lineIds: string[], at: Date): Promise<NewWebhookEvent[]> {
-  if (lineIds.length === 0) return [];
-  // Only the columns the event shows: a 200-line submit reads 200 lines here.
-  const lines = await tx.line.findMany({
-    where: { id: { in: lineIds } },
-    orderBy: { id: "asc" },
-    select: {
-      id: true,
-      accountId: true,
-      groupId: true,
-      phoneNumber: true,
-      version: true,
-      status: true,
-      contractStatus: true,
-      backup: true,
-      phonebookMigration: true,
-      lastAppDownloadMailAt: true,
-    },
-  });
+/** What line.changed shows of a line: the fields an MDM tool syncs (`version` increases on every change). */
+export const lineChangedColumns = {
+  id: true,
+  accountId: true,
+  groupId: true,
+  phoneNumber: true,
+  version: true,
+  status: true,
+  contractStatus: true,
+  backup: true,
+  phonebookMigration: true,
+  lastAppDownloadMailAt: true,
+} as const satisfies Prisma.LineSelect;
+
+export type LineChangedState = Prisma.LineGetPayload<{ select: typeof lineChangedColumns }>;
+
+/** line.changed for each line, as read after the change (lineChangedEvents), or as the change returned it. */
+export function lineChangedEventsOf(lines: LineChangedState[], at: Date): NewWebhookEvent[] {
   return lines.map((line) => ({
     accountId: line.accountId,
     type: "LINE_CHANGED" as const,
@@ -156,6 +159,17 @@ export async function lineChangedEvents(tx: Tx, lineIds: string[], at: Date): Pr
       },
     },
   }));
+}
+
+/** line.changed for each line, read in its state after the change. */
+export async function lineChangedEvents(tx: Tx, lineIds: string[], at: Date): Promise<NewWebhookEvent[]> {
+  if (lineIds.length === 0) return [];
+  const lines = await tx.line.findMany({
+    where: { id: { in: lineIds } },
+    orderBy: { id: "asc" },
+    select: lineChangedColumns,
+  });
+  return lineChangedEventsOf(lines, at);
 }
 
 /**
