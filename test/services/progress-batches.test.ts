@@ -1,0 +1,142 @@
+// receiptProgressBatch's stream without GraphQL (services/progress-batches.ts):
+// with two instances, a watcher hears half of a receipt's events through Redis,
+// a moment after the other half, so they arrive out of order. A batch waits
+// briefly for what is missing instead of reading the log; an event that never
+// comes is read from the log. Either way every seq comes once, in order.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../domain/auth/actor.ts";
+import { manualClock } from "../../domain/clock.ts";
+import type { Database } from "../../lib/db.ts";
+import { createLogger } from "../../lib/logger.ts";
+import { seedDemoIfEmpty } from "../../prisma/seed/demo.ts";
+import { createCarrierSimulator } from "../../services/carrier/simulator.ts";
+import type { EventsPort } from "../../services/events.ts";
+import { createMailDelivery } from "../../services/mail/delivery.ts";
+import { createMailer } from "../../services/mail/mailer.ts";
+import { submitPermissionChange } from "../../services/permission-change.ts";
+import { type ProgressBatch, watchReceiptProgressBatches } from "../../services/progress-batches.ts";
+import { createRealtime, type Realtime } from "../../services/realtime.ts";
+import type { ReceiptEventRecord } from "../../services/receipts.ts";
+import { startWorker } from "../../services/worker.ts";
+import { createTestDatabase } from "../support/database.ts";
+
+const clock = manualClock("2026-11-24T10:00:00+09:00");
+let db: Database;
+let realtime: Realtime;
+let manager: Actor;
+/** Reads of a receipt's event log, the stream's refills. */
+let logReads = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase({
+    onQuery: (sql) => {
+      if (/^SELECT .* FROM "public"\."ReceiptEvent"/s.test(sql)) logReads++;
+    },
+  });
+  realtime = createRealtime();
+  await seedDemoIfEmpty(db.prisma, { password: "pw", now: clock.now() });
+  const admin = await db.prisma.administrator.findUniqueOrThrow({ where: { loginId: "Manager@admin" } });
+  manager = {
+    kind: "admin",
+    accountId: admin.accountId,
+    adminId: admin.id,
+    sessionId: "test",
+    role: "MAIN",
+    name: admin.name,
+    loginId: admin.loginId,
+    groupIds: [],
+  };
+});
+afterAll(async () => {
+  await realtime.close();
+  await db.close();
+});
+
+const publish = (event: ReceiptEventRecord) =>
+  realtime.pubsub.publish("receipt:event", event.receiptId, event);
+
+/** Every even item event comes 15 ms late, after the next one: as if published by the other instance. */
+const lateThroughRedis: EventsPort = {
+  receiptEvent: (event) => {
+    if (event.itemId !== null && event.seq % 2 === 0) setTimeout(() => publish(event), 15);
+    else publish(event);
+  },
+  linesChanged: () => {},
+};
+
+/** Every even item event is lost on its way; the receipt's own events (accepted, final) get through. */
+const lossy: EventsPort = {
+  receiptEvent: (event) => {
+    if (event.itemId === null || event.seq % 2 === 1) publish(event);
+  },
+  linesChanged: () => {},
+};
+
+async function accept(lines: number, events: EventsPort) {
+  const chosen = await db.prisma.line.findMany({
+    where: { accountId: manager.accountId, contractStatus: "ACTIVE", status: "IN_SERVICE" },
+    orderBy: { phoneNumber: "asc" },
+    take: lines,
+  });
+  const change = await submitPermissionChange(
+    db.prisma,
+    clock,
+    events,
+    manager,
+    { acceptanceHours: "09:00-23:00" },
+    { lines: chosen.map((l) => ({ lineId: l.id, backup: true, phonebookMigration: false })) },
+  );
+  if (!change.ok) throw new Error(JSON.stringify(change.errors));
+  return change.receiptId;
+}
+
+function runWorker(events: EventsPort) {
+  const carrier = createCarrierSimulator(db.prisma, { latencyMs: { min: 0, max: 0 }, failureRate: 0 });
+  return startWorker({
+    db: db.prisma,
+    carrier,
+    mail: createMailDelivery(db.prisma, createMailer(), carrier),
+    events,
+    logger: createLogger("silent"),
+    pollMs: 20,
+    now: clock.now,
+  });
+}
+
+/** The snapshot's batch first; then the worker runs and the rest of the stream is read, counting log reads. */
+async function watchWhileApplying(receiptId: string, events: EventsPort) {
+  const stream = watchReceiptProgressBatches({ db: db.prisma, realtime }, manager, receiptId);
+  const first = await stream.next();
+  const batches = [first.value as ProgressBatch];
+  logReads = 0;
+  const worker = runWorker(events);
+  try {
+    for await (const batch of stream) batches.push(batch);
+  } finally {
+    await worker.stop();
+  }
+  return { batches, logReadsAfterSnapshot: logReads };
+}
+
+const seqsAfterSnapshot = (batches: ProgressBatch[]) =>
+  batches.flatMap((b) => b.events.filter((e) => !e.snapshot).map((e) => e.seq));
+
+describe("watchReceiptProgressBatches", () => {
+  it("waits for events still on their way instead of reading the log: every seq once, in order", async () => {
+    const receiptId = await accept(6, lateThroughRedis);
+    const { batches, logReadsAfterSnapshot } = await watchWhileApplying(receiptId, lateThroughRedis);
+    // The snapshot at seq 1; 6 items × 2 transitions and the final event follow.
+    expect(batches[0]?.events[0]).toMatchObject({ seq: 1, snapshot: true });
+    expect(seqsAfterSnapshot(batches)).toEqual(Array.from({ length: 13 }, (_, i) => i + 2));
+    expect(batches.at(-1)?.events.at(-1)).toMatchObject({ itemId: null, status: "SUCCEEDED" });
+    expect(logReadsAfterSnapshot).toBe(0);
+  });
+
+  it("reads the log for events that never come: every seq once, in order", async () => {
+    const receiptId = await accept(3, lossy);
+    const { batches, logReadsAfterSnapshot } = await watchWhileApplying(receiptId, lossy);
+    expect(seqsAfterSnapshot(batches)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(batches.at(-1)?.events.at(-1)).toMatchObject({ itemId: null, status: "SUCCEEDED" });
+    expect(logReadsAfterSnapshot).toBeGreaterThan(0);
+  });
+});
