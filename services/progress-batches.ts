@@ -10,6 +10,7 @@ import { LRUCache } from "lru-cache";
 import type { Actor } from "../domain/auth/actor.ts";
 import type { Db } from "../lib/db.ts";
 import {
+  continuation,
   endsAt,
   eventsAfter,
   isFinal,
@@ -17,7 +18,7 @@ import {
   progressSnapshot,
   toEvent,
 } from "./progress-stream.ts";
-import { endingWith, OVERFLOW, type Realtime, reviveEvent, type Subscription } from "./realtime.ts";
+import { endingWith, type Realtime, type Subscription } from "./realtime.ts";
 import type { ReceiptEventRecord } from "./receipts.ts";
 
 /** Events one batch holds unless the watcher asks for fewer. */
@@ -72,42 +73,6 @@ function nextTick(receiptId: string): Promise<void> {
     else setTimeout(fire, wait);
   });
   return current.next;
-}
-
-/** How long a batch waits for the events missing before those that arrived, before reading the log. */
-const GAP_GRACE_MS = 50;
-const GAP_POLL_MS = 10;
-
-/** The events of one tick after `cursor`, in seq order, and whether any before them is missing. */
-class Arrivals {
-  private readonly bySeq = new Map<number, ReceiptEventRecord>();
-  overflowed = false;
-
-  constructor(private readonly cursor: number) {}
-
-  take(messages: (ReceiptEventRecord | typeof OVERFLOW)[]) {
-    for (const message of messages) {
-      if (message === OVERFLOW) {
-        this.overflowed = true;
-        continue;
-      }
-      const record = reviveEvent(message);
-      if (record.seq > this.cursor) this.bySeq.set(record.seq, record);
-    }
-  }
-
-  /** The events that continue the sequence from the cursor without a hole. */
-  run(): ReceiptEventRecord[] {
-    const run: ReceiptEventRecord[] = [];
-    for (let seq = this.cursor + 1; this.bySeq.has(seq); seq++)
-      run.push(this.bySeq.get(seq) as ReceiptEventRecord);
-    return run;
-  }
-
-  /** Something is missing: the queue overflowed, or an event arrived after a hole. */
-  gap(): boolean {
-    return this.overflowed || this.run().length < this.bySeq.size;
-  }
 }
 
 function batchOf(
@@ -201,22 +166,7 @@ async function* progressBatches(
       const first = await live.next();
       if (first.done) return;
       await nextTick(receiptId);
-      const arrived = new Arrivals(cursor);
-      arrived.take([first.value, ...live.drain()]);
-      // A gap is most often an event another instance published a moment
-      // earlier, still on its way through Redis: wait for it a little before
-      // reading the log, which a thousand watchers would each do at once.
-      for (
-        let waited = 0;
-        arrived.gap() && !arrived.overflowed && waited < GAP_GRACE_MS;
-        waited += GAP_POLL_MS
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, GAP_POLL_MS));
-        arrived.take(live.drain());
-      }
-      // What continues the sequence, or — after a gap that stayed (an
-      // overflow, an event lost between instances) — the log from the cursor on.
-      const records = arrived.gap() ? await eventsAfter(db, receiptId, cursor) : arrived.run();
+      const records = await continuation(db, live, receiptId, cursor, [first.value, ...live.drain()]);
       for (const { batch, final } of batchesOf(receiptId, records, null, cursor, maxEvents)) {
         yield batch;
         cursor = batch.lastSeq;

@@ -95,6 +95,68 @@ export function eventsAfter(db: Db, receiptId: string, cursor: number): Promise<
   });
 }
 
+/** How long a stream waits for events missing before those that arrived, before it reads the log. */
+const GAP_GRACE_MS = 50;
+const GAP_POLL_MS = 10;
+
+/** The events after `cursor` among those taken, in seq order, and whether any before them is missing. */
+class Arrivals {
+  private readonly bySeq = new Map<number, ReceiptEventRecord>();
+  overflowed = false;
+
+  constructor(private readonly cursor: number) {}
+
+  take(messages: (ReceiptEventRecord | typeof OVERFLOW)[]) {
+    for (const message of messages) {
+      if (message === OVERFLOW) {
+        this.overflowed = true;
+        continue;
+      }
+      const record = reviveEvent(message);
+      if (record.seq > this.cursor) this.bySeq.set(record.seq, record);
+    }
+  }
+
+  /** The events that continue the sequence from the cursor without a hole. */
+  run(): ReceiptEventRecord[] {
+    const run: ReceiptEventRecord[] = [];
+    for (let seq = this.cursor + 1; this.bySeq.has(seq); seq++)
+      run.push(this.bySeq.get(seq) as ReceiptEventRecord);
+    return run;
+  }
+
+  /** Something is missing: the queue overflowed, or an event arrived after a hole. */
+  gap(): boolean {
+    return this.overflowed || this.run().length < this.bySeq.size;
+  }
+}
+
+/**
+ * What continues the sequence after `cursor`, from `messages` just taken from
+ * `live`: the events that follow it without a hole, in seq order (none when
+ * they were all delivered before). After a gap that stays — an overflow (a
+ * slow consumer), an event lost between instances — the log from the cursor
+ * on. A gap is most often an event another instance published a moment
+ * earlier, still on its way through Redis: it is waited for a little before
+ * the log is read, which every watcher of the receipt would do at once (3,500
+ * reads in one instance's fan-out, bench/README.md).
+ */
+export async function continuation(
+  db: Db,
+  live: Subscription<"receipt:event">,
+  receiptId: string,
+  cursor: number,
+  messages: (ReceiptEventRecord | typeof OVERFLOW)[],
+): Promise<ReceiptEventRecord[]> {
+  const arrived = new Arrivals(cursor);
+  arrived.take(messages);
+  for (let waited = 0; arrived.gap() && !arrived.overflowed && waited < GAP_GRACE_MS; waited += GAP_POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, GAP_POLL_MS));
+    arrived.take(live.drain());
+  }
+  return arrived.gap() ? eventsAfter(db, receiptId, cursor) : arrived.run();
+}
+
 /** The snapshot says the stream has nothing more to wait for once the cursor has reached it. */
 export const endsAt = (snapshot: ProgressEvent, cursor: number) =>
   snapshot.status !== "PROCESSING" && cursor >= snapshot.seq;
@@ -119,12 +181,7 @@ async function* progressEvents(
     if (endsAt(snapshot, cursor)) return;
 
     for await (const message of live) {
-      // After an overflow (a slow consumer) the gap is refilled from the log.
-      const record = message === OVERFLOW ? null : reviveEvent(message);
-      if (record && record.seq <= cursor) continue;
-      const batch = record && record.seq === cursor + 1 ? [record] : await eventsAfter(db, receiptId, cursor);
-      for (const next of batch) {
-        if (next.seq <= cursor) continue;
+      for (const next of await continuation(db, live, receiptId, cursor, [message])) {
         yield toEvent(next);
         cursor = next.seq;
         if (isFinal(next)) return;

@@ -1,8 +1,9 @@
-// receiptProgressBatch's stream without GraphQL (services/progress-batches.ts):
-// with two instances, a watcher hears half of a receipt's events through Redis,
-// a moment after the other half, so they arrive out of order. A batch waits
-// briefly for what is missing instead of reading the log; an event that never
-// comes is read from the log. Either way every seq comes once, in order.
+// Gaps in a receipt's progress, without GraphQL (services/progress-stream.ts,
+// services/progress-batches.ts): with two instances, a watcher hears half of a
+// receipt's events through Redis, a moment after the other half, so they
+// arrive out of order. Both streams wait briefly for what is missing instead
+// of reading the log; an event that never comes is read from the log. Either
+// way every seq comes once, in order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../domain/auth/actor.ts";
 import { manualClock } from "../../domain/clock.ts";
@@ -15,6 +16,7 @@ import { createMailDelivery } from "../../services/mail/delivery.ts";
 import { createMailer } from "../../services/mail/mailer.ts";
 import { submitPermissionChange } from "../../services/permission-change.ts";
 import { type ProgressBatch, watchReceiptProgressBatches } from "../../services/progress-batches.ts";
+import { type ProgressEvent, watchReceiptProgress } from "../../services/progress-stream.ts";
 import { createRealtime, type Realtime } from "../../services/realtime.ts";
 import type { ReceiptEventRecord } from "../../services/receipts.ts";
 import { startWorker } from "../../services/worker.ts";
@@ -138,5 +140,25 @@ describe("watchReceiptProgressBatches", () => {
     expect(seqsAfterSnapshot(batches)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(batches.at(-1)?.events.at(-1)).toMatchObject({ itemId: null, status: "SUCCEEDED" });
     expect(logReadsAfterSnapshot).toBeGreaterThan(0);
+  });
+});
+
+describe("watchReceiptProgress", () => {
+  it("waits for events still on their way instead of reading the log: every seq once, in order", async () => {
+    const receiptId = await accept(6, lateThroughRedis);
+    const stream = watchReceiptProgress({ db: db.prisma, realtime }, manager, receiptId);
+    const snapshot = (await stream.next()).value as ProgressEvent;
+    logReads = 0;
+    const worker = runWorker(lateThroughRedis);
+    const events: ProgressEvent[] = [];
+    try {
+      for await (const event of stream) events.push(event);
+    } finally {
+      await worker.stop();
+    }
+    expect(snapshot).toMatchObject({ seq: 1, snapshot: true });
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 2));
+    // The one read of the log after the snapshot (the replay after afterSeq), and no refill.
+    expect(logReads).toBe(1);
   });
 });
