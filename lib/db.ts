@@ -21,6 +21,12 @@ export interface Database {
 
 export interface DatabaseOptions {
   databaseUrl?: string;
+  /**
+   * Connections to PostgreSQL at most (pg's default, 10, when unset). Every
+   * interactive transaction holds one: the worker's items and the submits of
+   * one process share them.
+   */
+  databasePoolSize?: number;
   /** PGlite data directory; ignored when databaseUrl is set. "memory://" for a throwaway one. */
   dataDir: string;
   /** Called with every SQL statement Prisma sends (tests look for particular statements). */
@@ -35,7 +41,10 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
+    const adapterFactory = new PrismaPg({
+      connectionString: options.databaseUrl,
+      max: options.databasePoolSize ?? 10,
+    });
     const prisma = createClient(adapterFactory, options);
     return {
       prisma,

@@ -83,6 +83,7 @@ export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATA_DIR: z.string().default("./data"),
   REDIS_URL: z.string().url().optional(),
   SMTP_URL: z.string().url().optional(),
@@ -185,6 +186,8 @@ export interface Config {
   host: string;
   /** PostgreSQL when set; otherwise PGlite in `dataDir`. */
   databaseUrl?: string;
+  /** Connections this process keeps to PostgreSQL at most (ignored on PGlite). */
+  databasePoolSize: number;
   dataDir: string;
   redisUrl?: string;
   smtpUrl?: string;
@@ -256,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: path.resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,

@@ -7,6 +7,7 @@ describe("configuration from the environment (SPEC §6)", () => {
     expect(config).toMatchObject({
       port: 4000,
       databaseUrl: undefined,
+      databasePoolSize: 10,
       acceptanceHours: "09:00-23:00",
       carrierLatencyMs: { min: 200, max: 1200 },
       carrierFailureRate: 0.02,
@@ -19,6 +20,7 @@ describe("configuration from the environment (SPEC §6)", () => {
     const config = loadConfig({
       PORT: "4100",
       DATABASE_URL: "postgresql://u@127.0.0.1:5432/db",
+      DATABASE_POOL_SIZE: "40",
       ACCEPTANCE_HOURS: "08:30-22:00",
       FAKE_NOW: "2026-11-24T08:00:00+09:00",
       CARRIER_LATENCY_MS: "0",
@@ -28,6 +30,7 @@ describe("configuration from the environment (SPEC §6)", () => {
     expect(config).toMatchObject({
       port: 4100,
       databaseUrl: "postgresql://u@127.0.0.1:5432/db",
+      databasePoolSize: 40,
       acceptanceHours: "08:30-22:00",
       fakeNow: "2026-11-24T08:00:00+09:00",
       carrierLatencyMs: { min: 0, max: 0 },
@@ -47,5 +50,6 @@ describe("configuration from the environment (SPEC §6)", () => {
       /ACCEPTANCE_HOURS[\s\S]*FAKE_NOW[\s\S]*CARRIER_FAILURE_RATE|ACCEPTANCE_HOURS[\s\S]*CARRIER_FAILURE_RATE[\s\S]*FAKE_NOW/,
     );
     expect(() => loadConfig({ ACCEPTANCE_HOURS: "23:00-23:00" })).toThrow(/ACCEPTANCE_HOURS/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
