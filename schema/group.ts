@@ -20,11 +20,14 @@ export const GroupRef = builder.prismaNode("Group", {
   extensions: nodeAccess((actor) => hasScope(actor, "READ_LINES")),
   fields: (t) => ({
     name: t.exposeString("name", { description: "The group's name (グループ名)." }),
-    memberCount: t.relationCount("lines", { description: "How many lines the group holds (人数)." }),
+    memberCount: t.int({
+      description: "How many lines the group holds (人数).",
+      resolve: async (group, _args, ctx) => (await ctx.loaders.groupLineCounts.load(group.id)).members,
+    }),
     selectable: t.boolean({
       description: `False when the group holds an out-of-service (3G) line. ${screenTexts.GROUP_WITH_3G_NOT_SELECTABLE}`,
-      select: { _count: { select: { lines: { where: { deviceKind: "FEATURE_PHONE_3G" } } } } },
-      resolve: (group) => group._count.lines === 0,
+      resolve: async (group, _args, ctx) =>
+        (await ctx.loaders.groupLineCounts.load(group.id)).featurePhones3g === 0,
     }),
     lines: t.relatedConnection(
       "lines",

@@ -14,6 +14,7 @@
 //
 // Filters on anything else (words, ids, mail dates) cannot be read from it;
 // those totals count the lines, as before.
+import DataLoader from "dataloader";
 import { type Actor, lineScope, visibleGroupIds } from "../domain/auth/actor.ts";
 import type { Db } from "../lib/db.ts";
 import { type LineFilter, lineCountWhere, lineFilterWhere } from "./line-filter.ts";
@@ -40,4 +41,39 @@ export async function countLines(
     },
   });
   return total._sum.lines ?? 0;
+}
+
+/** What the group list shows of a group's lines. */
+export interface GroupLineCounts {
+  /** Every line of the group (人数). */
+  members: number;
+  /** Its out-of-service 3G lines: a group holding one cannot be selected (R16). */
+  featurePhones3g: number;
+}
+
+/**
+ * The line counts of groups, for a list of them: one grouped read of
+ * LineCount per request, however many groups and lines. Counting each
+ * group's lines read every line of the group — about 10 ms a group on the
+ * 100,000-line bench account, half a second for a page of 50 groups.
+ */
+export function groupLineCountsLoader(db: Db) {
+  return new DataLoader<string, GroupLineCounts>(async (groupIds) => {
+    const rows = await db.lineCount.groupBy({
+      by: ["groupId", "deviceKind"],
+      where: { groupId: { in: [...groupIds] } },
+      _sum: { lines: true },
+    });
+    const counts = new Map<string, GroupLineCounts>(
+      groupIds.map((id) => [id, { members: 0, featurePhones3g: 0 }]),
+    );
+    for (const row of rows) {
+      const group = row.groupId === null ? undefined : counts.get(row.groupId);
+      if (!group) continue;
+      const lines = row._sum.lines ?? 0;
+      group.members += lines;
+      if (row.deviceKind === "FEATURE_PHONE_3G") group.featurePhones3g += lines;
+    }
+    return groupIds.map((id) => counts.get(id) as GroupLineCounts);
+  });
 }

@@ -4,6 +4,7 @@
 import DataLoader from "dataloader";
 import type { Db } from "../lib/db.ts";
 import type { ReceiptItemStatus } from "../prisma/generated/client/enums.ts";
+import { groupLineCountsLoader } from "./line-counts.ts";
 
 export interface Progress {
   total: number;
@@ -42,6 +43,7 @@ export function progressLoader(db: Db) {
 
 export interface Loaders {
   progress: ReturnType<typeof progressLoader>;
+  groupLineCounts: ReturnType<typeof groupLineCountsLoader>;
 }
 
 /**
@@ -55,11 +57,17 @@ export function createLoaders(db: Db): Loaders {
 
 class LazyLoaders implements Loaders {
   #progress: Loaders["progress"] | undefined;
+  #groupLineCounts: Loaders["groupLineCounts"] | undefined;
 
   constructor(private readonly db: Db) {}
 
   get progress() {
     this.#progress ??= progressLoader(this.db);
     return this.#progress;
+  }
+
+  get groupLineCounts() {
+    this.#groupLineCounts ??= groupLineCountsLoader(this.db);
+    return this.#groupLineCounts;
   }
 }
