@@ -16,6 +16,7 @@ import { Session } from "node:inspector/promises";
 import { openDatabase } from "../lib/db.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
+import { pageBody } from "./page-query.ts";
 
 const total = Number(process.argv[2] ?? 2_000);
 const profilePath = process.argv[3];
@@ -52,22 +53,7 @@ const token = (login.data?.login as { token: string | null } | undefined)?.token
 if (!token) throw new Error(`login failed: ${JSON.stringify(login)}`);
 const authorization = `Bearer ${token}`;
 
-// As bench/run.ts's pageQuery(false): the permission screen's page without totalCount.
-const body = JSON.stringify({
-  query: `query PermissionLines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
-      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-      edges {
-        cursor
-        node {
-          id phoneNumber name status contractStatus backup phonebookMigration version
-          group { id name }
-        }
-      }
-    }
-  }`,
-  variables: { first: 50, after: null },
-});
+const body = pageBody(null);
 const first = await graphql(JSON.parse(body), authorization);
 const firstLines = first.data?.lines as { edges: unknown[] } | undefined;
 if (first.errors || firstLines?.edges.length !== 50) {

@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { benchDir, describeError, type Peer, startPeer } from "./ipc.ts";
+import { pageBody, pageQuery } from "./page-query.ts";
 import { round, type Summary, summarize, waitFor } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -232,27 +233,9 @@ const startServer = (mode: "count" | "main", instance = 0) =>
 const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ms`;
 
-// The page as the permission screen of the web client asks for it, with or
-// without totalCount (which costs its own COUNT over the account's lines).
-const pageQuery = (withCount: boolean) => /* GraphQL */ `
-  query PermissionLines($first: Int, $after: String, $filter: LineFilter) {
-    lines(first: $first, after: $after, filter: $filter) {
-      ${withCount ? "totalCount" : ""}
-      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-      edges {
-        cursor
-        node {
-          id phoneNumber name status contractStatus backup phonebookMigration version
-          group { id name }
-        }
-      }
-    }
-  }`;
 const N1_QUERY =
   "query ($first: Int!) { lines(first: $first) { edges { node { id phoneNumber group { id name } } } } }";
 const nthOf = (items: string[], i: number) => items[i % items.length] as string;
-const pageBody = (after: string | null, withCount = false) =>
-  JSON.stringify({ query: pageQuery(withCount), variables: { first: 50, after } });
 
 interface Captured {
   model: "line" | "lineCount";
